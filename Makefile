@@ -1,0 +1,56 @@
+# Two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_PASSWORD ?= casework-demo
+FLASK := $(BIN)/flask --app casework
+
+.PHONY: run test lint install install-dev bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[postgres]"
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[postgres,dev]"
+	touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed-dev
+
+instance/config.py:
+	@mkdir -p instance
+	@$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
+	@echo "Wrote a new SECRET_KEY to $@"
+
+run: install instance/config.py
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --password "$(DEMO_PASSWORD)" --if-empty
+	@echo ""
+	@echo "Demo logins (password: $(DEMO_PASSWORD)):"
+	@echo "  interventionist@example.org, interventionist2@example.org,"
+	@echo "  supervisor@example.org, admin@example.org, family@example.org"
+	@echo "Serving on http://127.0.0.1:5000"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# The suite runs on SQLite, then again on PostgreSQL when
+# CASEWORK_TEST_DATABASE_URL is set. Each run leaves a JUnit report in build/.
+test: install-dev
+	@mkdir -p build
+	$(BIN)/ruff check casework tests bench
+	$(BIN)/pytest --db sqlite --junitxml=build/tests-sqlite.xml
+	@if [ -n "$$CASEWORK_TEST_DATABASE_URL" ]; then \
+		$(BIN)/pytest --db postgresql --junitxml=build/tests-postgresql.xml; \
+	else \
+		echo "CASEWORK_TEST_DATABASE_URL is not set: PostgreSQL run skipped."; \
+	fi
+
+lint: install-dev
+	$(BIN)/ruff check casework tests bench
+
+bench: install-dev
+	$(BIN)/python -m bench.seed_bulk

@@ -1,0 +1,86 @@
+"""Casework: case management for intervention practices."""
+
+import os
+
+from flask import Flask
+from sqlalchemy import text
+
+from casework import config as settings
+from casework.extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(ROOT, "instance"),
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+    )
+    if config and config.get("TESTING"):
+        app.testing = True
+    settings.load(app, config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.session_protection = "strong"
+
+    from casework import models  # noqa: F401  every table, for Alembic and create_all
+    from casework.audit.views import bp as audit_bp
+    from casework.auth import session as auth_session
+    from casework.auth.admin_views import bp as users_bp
+    from casework.auth.views import bp as auth_bp
+    from casework.cases.views import bp as cases_bp
+    from casework.portal.views import bp as portal_bp
+
+    for blueprint in (auth_bp, users_bp, audit_bp, cases_bp, portal_bp):
+        app.register_blueprint(blueprint)
+
+    app.before_request(auth_session.end_idle_sessions)
+
+    from casework import cli, errors, templating
+
+    errors.register(app)
+    templating.register(app)
+    cli.register(app)
+
+    @app.get("/")
+    def index():
+        from flask import redirect, url_for
+        from flask_login import current_user
+
+        if current_user.is_authenticated:
+            return redirect(auth_session.landing_url(current_user))
+        return redirect(url_for("auth.login"))
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception:  # any database failure means "not ready"
+            return {"status": "unavailable"}, 503
+        return {"status": "ok"}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        if response.mimetype == "text/html":
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return app

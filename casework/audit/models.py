@@ -1,0 +1,61 @@
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.extensions import db
+from casework.timeutil import utcnow
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    UPDATE = "update"
+    PHASE_CHANGE = "phase_change"
+    REASSIGN = "reassign"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    EXPORT = "export"
+    PRINT = "print"
+    ACCESS_DENIED = "access_denied"
+
+
+class AuditEvent(db.Model):
+    """Who did what to which record, when and from where. Append-only."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_case_id_occurred_at", "case_id", "occurred_at"),
+        Index("ix_audit_events_actor_id_occurred_at", "actor_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    # A plain sentence for the case timeline ("Moved to Assessment").
+    summary: Mapped[str | None] = mapped_column(String(500))
+
+    actor = relationship("User", lazy="raise")
+    case = relationship("FamilyCase", lazy="raise")
+
+
+class AuditRowIsPermanent(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise AuditRowIsPermanent("Audit events are never changed.")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise AuditRowIsPermanent("Audit events are never deleted.")

@@ -1,0 +1,42 @@
+"""Writing audit events. The caller's transaction carries them."""
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from casework.audit.models import Action, AuditEvent
+from casework.extensions import db
+
+
+def record(
+    action: Action | str,
+    *,
+    case=None,
+    obj=None,
+    object_type: str | None = None,
+    object_id=None,
+    summary: str | None = None,
+    actor=None,
+) -> AuditEvent:
+    """Add an audit event to the session (the view's commit writes it)."""
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user
+    if obj is not None:
+        object_type = object_type or type(obj).__name__
+        object_id = object_id if object_id is not None else getattr(obj, "id", None)
+    ip = agent = None
+    if has_request_context():
+        ip = request.remote_addr
+        agent = (request.user_agent.string or "")[:255] or None
+    event = AuditEvent(
+        action=Action(action).value,
+        actor_id=actor.id if actor is not None else None,
+        object_type=object_type,
+        object_id=str(object_id) if object_id is not None else None,
+        ip=ip,
+        user_agent=agent,
+        summary=summary[:500] if summary else None,
+    )
+    if case is not None:
+        event.case = case  # works before the new case has its id
+    db.session.add(event)
+    return event

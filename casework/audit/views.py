@@ -1,0 +1,62 @@
+from datetime import timedelta
+
+from flask import Blueprint, current_app, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from casework.audit.models import Action, AuditEvent
+from casework.auth.guards import admin_required
+from casework.auth.models import User
+from casework.cases.models import FamilyCase
+from casework.extensions import db
+from casework.forms import FilterForm
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+
+
+class AuditFilterForm(FilterForm):
+    user = SelectField("User", coerce=int, default=0)
+    case = StringField(
+        "Case reference",
+        validators=[Optional(), Length(max=20)],
+        filters=[lambda v: v.strip().upper() if isinstance(v, str) else v],
+    )
+    action = SelectField(
+        "Action",
+        choices=[("", "Any action")] + [(a.value, a.value.replace("_", " ")) for a in Action],
+        default="",
+    )
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])
+
+
+@bp.get("/")
+@admin_required
+def index():
+    form = AuditFilterForm(request.args)
+    users = db.session.scalars(select(User).order_by(User.name)).all()
+    form.user.choices = [(0, "Anyone")] + [(u.id, f"{u.name} ({u.email})") for u in users]
+    if not form.validate():
+        return render_template("audit/index.html", form=form, page=None), 400
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.case))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    )
+    if form.user.data:
+        query = query.where(AuditEvent.actor_id == form.user.data)
+    if form.case.data:
+        query = query.join(FamilyCase, AuditEvent.case_id == FamilyCase.id).where(
+            FamilyCase.reference == form.case.data
+        )
+    if form.action.data:
+        query = query.where(AuditEvent.action == form.action.data)
+    # Dates are read as UTC days, the stored form.
+    if form.since.data:
+        query = query.where(AuditEvent.occurred_at >= form.since.data)
+    if form.until.data:
+        query = query.where(AuditEvent.occurred_at < form.until.data + timedelta(days=1))
+    page = db.paginate(query, per_page=current_app.config["AUDIT_PAGE_SIZE"], error_out=False)
+    return render_template("audit/index.html", form=form, page=page)

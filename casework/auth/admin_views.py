@@ -1,0 +1,95 @@
+"""Account administration, for administrators."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from casework.auth import service
+from casework.auth.forms import ConfirmForm, SetPasswordForm, UserForm
+from casework.auth.guards import admin_required
+from casework.auth.models import User
+from casework.extensions import db
+
+bp = Blueprint("users", __name__, url_prefix="/admin/users")
+
+
+@bp.get("/")
+@admin_required
+def index():
+    page = db.paginate(
+        select(User).order_by(User.active.desc(), User.role, User.name),
+        per_page=50,
+        error_out=False,
+    )
+    return render_template("auth/users.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def new():
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            user = service.create_user(
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                password=form.password.data,
+                also_supervisor=form.also_supervisor.data,
+                phone=form.phone.data,
+            )
+        except service.EmailTaken as exc:
+            form.email.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(f"Account created for {user.email}.", "success")
+            return redirect(url_for("users.detail", user_id=user.id))
+    return render_template("auth/user_new.html", form=form), 422 if form.errors else 200
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/<int:user_id>")
+@admin_required
+def detail(user_id):
+    user = _user_or_404(user_id)
+    return render_template(
+        "auth/user_detail.html", user=user, password_form=SetPasswordForm(), confirm=ConfirmForm()
+    )
+
+
+@bp.post("/<int:user_id>/password")
+@admin_required
+def set_password(user_id):
+    user = _user_or_404(user_id)
+    form = SetPasswordForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "auth/user_detail.html", user=user, password_form=form, confirm=ConfirmForm()
+        ), 422
+    service.set_password(user, form.password.data)
+    db.session.commit()
+    flash(f"New password set for {user.email}; their other sessions are signed out.", "success")
+    return redirect(url_for("users.detail", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/active")
+@admin_required
+def set_active(user_id):
+    user = _user_or_404(user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    activate = request.form.get("active") == "1"
+    if user.id == current_user.id and not activate:
+        flash("You cannot deactivate your own account.", "error")
+        return redirect(url_for("users.detail", user_id=user.id))
+    service.set_active(user, activate)
+    db.session.commit()
+    flash(f"{user.email} is {'active' if activate else 'deactivated'}.", "success")
+    return redirect(url_for("users.detail", user_id=user.id))

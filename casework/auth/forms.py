@@ -1,0 +1,46 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from casework.auth.models import ROLE_LABELS
+from casework.auth.passwords import MIN_LENGTH
+from casework.forms import blank_to_none
+
+STRIP = [lambda v: v.strip() if isinstance(v, str) else v]
+NEW_PASSWORD = [
+    DataRequired(),
+    Length(min=MIN_LENGTH, max=200, message=f"Use at least {MIN_LENGTH} characters."),
+]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)], filters=STRIP)
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class UserForm(FlaskForm):
+    email = EmailField(
+        "Email", validators=[DataRequired(), Length(max=254), Email()], filters=STRIP
+    )
+    name = StringField("Full name", validators=[DataRequired(), Length(max=120)], filters=STRIP)
+    role = SelectField("Role", choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    also_supervisor = BooleanField("Administrator with supervisor (clinical) access")
+    phone = StringField(
+        "Work phone", validators=[Optional(), Length(max=40)], filters=[blank_to_none]
+    )
+    password = PasswordField("Password", validators=NEW_PASSWORD)
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=NEW_PASSWORD)
+    confirm = PasswordField(
+        "Type it again", validators=[DataRequired(), EqualTo("password", "The passwords differ.")]
+    )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes state: CSRF only."""

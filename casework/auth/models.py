@@ -1,0 +1,87 @@
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.extensions import db
+from casework.timeutil import utcnow
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    INTERVENTIONIST = "interventionist"
+    FAMILY = "family"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Administrator",
+    Role.SUPERVISOR: "Supervisor",
+    Role.INTERVENTIONIST: "Interventionist",
+    Role.FAMILY: "Family member",
+}
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    # An administrator may also hold clinical (supervisor) access.
+    also_supervisor: Mapped[bool] = mapped_column(default=False)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Changing this invalidates every cookie the user holds.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role != Role.FAMILY
+
+    @property
+    def is_family(self) -> bool:
+        return self.role == Role.FAMILY
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def sees_every_case(self) -> bool:
+        return self.role == Role.SUPERVISOR or (self.role == Role.ADMIN and self.also_supervisor)
+
+    @property
+    def has_clinical_access(self) -> bool:
+        return self.role == Role.INTERVENTIONIST or self.sees_every_case
+
+    @property
+    def role_label(self) -> str:
+        label = ROLE_LABELS[Role(self.role)]
+        return (
+            f"{label} and supervisor" if self.role == Role.ADMIN and self.also_supervisor else label
+        )
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

@@ -1,0 +1,79 @@
+from sqlalchemy import func, select
+
+from casework.audit.models import Action
+from casework.audit.service import record
+from casework.auth.models import User
+from casework.auth.passwords import burn_time, hash_password, verify_password
+from casework.extensions import db
+from casework.timeutil import utcnow
+
+
+class EmailTaken(ValueError):
+    pass
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user these credentials belong to, or None. Audits both ways."""
+    user = find_by_email(email)
+    if user is None:
+        burn_time(password)
+    ok = user is not None and user.active and verify_password(user.password_hash, password)
+    if not ok:
+        record(
+            Action.LOGIN_FAILED,
+            actor=user,
+            object_type="User",
+            object_id=user.id if user else None,
+            summary=f"Failed sign-in as {email[:254]}",
+        )
+        return None
+    user.last_login_at = utcnow()
+    record(Action.LOGIN, actor=user, obj=user)
+    return user
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    also_supervisor: bool = False,
+    phone: str | None = None,
+    actor=None,
+) -> User:
+    if find_by_email(email):
+        raise EmailTaken("An account with that email already exists.")
+    user = User(
+        email=email.strip().lower(),
+        name=name,
+        role=role,
+        also_supervisor=also_supervisor and role == "admin",
+        phone=phone,
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(Action.CREATE, actor=actor, obj=user, summary=f"Account created for {user.email}")
+    return user
+
+
+def set_password(user: User, password: str, actor=None) -> None:
+    user.password_hash = hash_password(password)
+    user.rotate_session_token()
+    record(Action.UPDATE, actor=actor, obj=user, summary=f"Password changed for {user.email}")
+
+
+def set_active(user: User, active: bool, actor=None) -> None:
+    user.active = active
+    user.rotate_session_token()
+    record(
+        Action.UPDATE,
+        actor=actor,
+        obj=user,
+        summary=f"Account {'reactivated' if active else 'deactivated'}: {user.email}",
+    )

@@ -1,0 +1,317 @@
+import json
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from casework.audit.queries import timeline
+from casework.auth.guards import clinical_required, supervisor_required
+from casework.auth.models import User
+from casework.cases import service
+from casework.cases.access import load_case, visible_cases
+from casework.cases.forms import (
+    ArchiveForm,
+    CaseEditForm,
+    CaseloadFilterForm,
+    ContactForm,
+    IntakeForm,
+    PhaseForm,
+    ReassignForm,
+)
+from casework.cases.models import FamilyCase
+from casework.domain import phases
+from casework.domain.phases import OPEN_PHASES, Phase
+from casework.extensions import db
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+PHASE_ORDER = sql_case(
+    {p.value: i for i, p in enumerate((*OPEN_PHASES, Phase.CLOSED))}, value=FamilyCase.phase
+)
+URGENCY_ORDER = sql_case({"urgent": 0, "soon": 1, "routine": 2}, value=FamilyCase.urgency)
+
+
+def _caseload_filters(form: CaseloadFilterForm) -> list:
+    where = [visible_cases(current_user)]
+    if form.q.data:
+        term = f"%{form.q.data.lower()}%"
+        where.append(
+            or_(
+                func.lower(FamilyCase.loved_one_name).like(term),
+                func.lower(FamilyCase.preferred_name).like(term),
+                func.lower(FamilyCase.reference).like(term),
+            )
+        )
+    if form.status.data != "all":
+        where.append(FamilyCase.status == form.status.data)
+    if current_user.sees_every_case and form.interventionist.data:
+        chosen = form.interventionist.data
+        where.append(
+            or_(FamilyCase.interventionist_id == chosen, FamilyCase.co_interventionist_id == chosen)
+        )
+    return where
+
+
+@bp.get("/")
+@clinical_required
+def caseload():
+    form = CaseloadFilterForm(request.args)
+    staff = service.staff_choices() if current_user.sees_every_case else []
+    form.interventionist.choices = [(0, "Everyone")] + [(u.id, u.name) for u in staff]
+    if not form.validate():
+        return render_template(
+            "cases/caseload.html", form=form, page=None, counts={}, groups=[]
+        ), 400
+    where = _caseload_filters(form)
+    counts = dict(
+        db.session.execute(
+            select(FamilyCase.phase, func.count()).where(*where).group_by(FamilyCase.phase)
+        ).all()
+    )
+    if form.phase.data:
+        where.append(FamilyCase.phase == form.phase.data)
+    query = (
+        select(FamilyCase)
+        .where(*where)
+        .order_by(PHASE_ORDER, URGENCY_ORDER, FamilyCase.phase_entered_at, FamilyCase.id)
+    )
+    page = db.paginate(query, per_page=current_app.config["CASELOAD_PAGE_SIZE"], error_out=False)
+    groups: list[tuple[Phase, list[FamilyCase]]] = []
+    for item in page.items:
+        if not groups or groups[-1][0] != item.phase_enum:
+            groups.append((item.phase_enum, []))
+        groups[-1][1].append(item)
+    return render_template(
+        "cases/caseload.html",
+        form=form,
+        page=page,
+        counts=counts,
+        groups=groups,
+        total=sum(counts.values()),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@clinical_required
+def new_case():
+    form = IntakeForm()
+    lead_choices = service.staff_choices()
+    if current_user.sees_every_case:
+        form.interventionist_id.choices = [(u.id, u.name) for u in lead_choices]
+    else:
+        form.interventionist_id.choices = [(current_user.id, current_user.name)]
+    if request.method == "GET":
+        form.interventionist_id.data = current_user.id
+    if form.validate_on_submit():
+        data = {name: getattr(form, name).data for name in service.CASE_FIELDS}
+        contact = {
+            "name": form.contact_name.data,
+            "relationship_to_loved_one": form.contact_relationship.data,
+            "phone": form.contact_phone.data,
+            "email": form.contact_email.data,
+        }
+        case = service.create_case(data, contact, form.interventionist_id.data)
+        db.session.commit()
+        flash(f"Case {case.reference} opened.", "success")
+        return redirect(url_for("cases.overview", ref=case.reference))
+    return render_template("cases/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/<ref>/")
+@clinical_required
+def overview(ref):
+    case = load_case(ref)
+    html = render_template(
+        "cases/overview.html",
+        case=case,
+        events=timeline(case),
+        next_step=phases.NEXT_STEPS[case.phase_enum],
+    )
+    db.session.commit()
+    return html
+
+
+@bp.route("/<ref>/edit", methods=["GET", "POST"])
+@clinical_required
+def edit(ref):
+    case = load_case(ref)
+    form = CaseEditForm(obj=case) if request.method == "GET" else CaseEditForm()
+    if request.method == "GET":
+        form.version.data = case.version
+        form.loaded.data = json.dumps(service.snapshot(case))
+        form.concerns.data = case.concerns
+        html = render_template("cases/edit.html", case=case, form=form)
+        db.session.commit()
+        return html
+    if not form.validate_on_submit():
+        return render_template("cases/edit.html", case=case, form=form), 422
+    if str(case.version) != form.version.data:
+        return _edit_conflict(case, form)
+    data = {name: getattr(form, name).data for name in service.EDITABLE_FIELDS}
+    service.update_case(case, data)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return _edit_conflict(db.session.get(FamilyCase, case.id), form)
+    flash("Case details saved.", "success")
+    return redirect(url_for("cases.overview", ref=case.reference))
+
+
+def _edit_conflict(case: FamilyCase, form: CaseEditForm):
+    """Someone saved first: show their changes and keep this person's typing."""
+    try:
+        loaded = json.loads(form.loaded.data or "{}")
+    except ValueError:
+        loaded = {}
+    current = service.snapshot(case)
+    theirs = (
+        [
+            (getattr(form, name).label.text, loaded.get(name), current[name])
+            for name in service.changed_fields(loaded, current)
+            if name in current
+        ]
+        if loaded
+        else []
+    )
+    form.version.data = case.version
+    form.loaded.data = json.dumps(current)
+    return render_template(
+        "cases/edit.html", case=case, form=form, conflict=True, theirs=theirs
+    ), 409
+
+
+def _contact_or_404(case, contact_id):
+    for contact in case.contacts:
+        if contact.id == contact_id and contact.archived_at is None:
+            return contact
+    abort(404)
+
+
+@bp.route("/<ref>/contacts/new", methods=["GET", "POST"])
+@clinical_required
+def new_contact(ref):
+    case = load_case(ref)
+    form = ContactForm()
+    if form.validate_on_submit():
+        data = {name: getattr(form, name).data for name in service.CONTACT_FIELDS}
+        contact = service.save_contact(case, None, data)
+        db.session.commit()
+        flash(f"{contact.name} added.", "success")
+        return redirect(url_for("cases.overview", ref=ref) + "#contacts")
+    html = render_template("cases/contact_form.html", case=case, form=form, contact=None)
+    db.session.commit()
+    return html, 422 if form.errors else 200
+
+
+@bp.route("/<ref>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@clinical_required
+def edit_contact(ref, contact_id):
+    case = load_case(ref)
+    contact = _contact_or_404(case, contact_id)
+    form = ContactForm(obj=contact) if request.method == "GET" else ContactForm()
+    if request.method == "GET":
+        form.version.data = contact.version
+    elif form.validate_on_submit():
+        if str(contact.version) != form.version.data:
+            form.version.data = contact.version
+            return render_template(
+                "cases/contact_form.html", case=case, form=form, contact=contact, conflict=True
+            ), 409
+        data = {name: getattr(form, name).data for name in service.CONTACT_FIELDS}
+        service.save_contact(case, contact, data)
+        db.session.commit()
+        flash(f"{contact.name} saved.", "success")
+        return redirect(url_for("cases.overview", ref=ref) + "#contacts")
+    html = render_template(
+        "cases/contact_form.html", case=case, form=form, contact=contact, archive_form=ArchiveForm()
+    )
+    db.session.commit()
+    return html, 422 if form.errors else 200
+
+
+@bp.post("/<ref>/contacts/<int:contact_id>/archive")
+@clinical_required
+def archive_contact(ref, contact_id):
+    case = load_case(ref)
+    contact = _contact_or_404(case, contact_id)
+    form = ArchiveForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "cases/contact_form.html",
+            case=case,
+            form=ContactForm(obj=contact),
+            contact=contact,
+            archive_form=form,
+        ), 422
+    service.archive_contact(case, contact, form.reason.data)
+    db.session.commit()
+    flash(f"{contact.name} archived.", "success")
+    return redirect(url_for("cases.overview", ref=ref) + "#contacts")
+
+
+def _phase_targets(case: FamilyCase) -> list[tuple[str, str]]:
+    phase = case.phase_enum
+    if phase is Phase.CLOSED:
+        back_to = Phase(case.closed_from_phase or Phase.SCHEDULING)
+        return [(back_to.value, f"Reopen into {back_to.label}")]
+    targets = []
+    if nxt := phases.next_phase(phase):
+        targets.append((nxt.value, f"Forward to {nxt.label}"))
+    if prev := phases.previous_phase(phase):
+        targets.append((prev.value, f"Back to {prev.label} (needs a reason)"))
+    targets.append((Phase.CLOSED.value, "Close the case"))
+    return targets
+
+
+@bp.route("/<ref>/phase", methods=["GET", "POST"])
+@clinical_required
+def change_phase(ref):
+    case = load_case(ref)
+    form = PhaseForm()
+    form.target.choices = _phase_targets(case)
+    if form.validate_on_submit():
+        try:
+            transition = phases.plan(
+                case.phase,
+                form.target.data,
+                reason=form.reason.data,
+                closing_reason=form.closing_reason.data or None,
+                closed_from=case.closed_from_phase,
+            )
+        except phases.TransitionError as exc:
+            form.target.errors = [*form.target.errors, str(exc)]
+        else:
+            service.change_phase(case, current_user, transition, form.closing_reason.data or None)
+            db.session.commit()
+            flash(f"{case.reference} is now in {case.phase_enum.label}.", "success")
+            return redirect(url_for("cases.overview", ref=ref))
+    html = render_template("cases/phase.html", case=case, form=form)
+    db.session.commit()
+    return html, 422 if form.errors else 200
+
+
+@bp.route("/<ref>/reassign", methods=["GET", "POST"])
+@supervisor_required
+def reassign(ref):
+    case = load_case(ref)
+    form = ReassignForm()
+    staff = service.staff_choices()
+    form.interventionist_id.choices = [(u.id, u.name) for u in staff]
+    form.co_interventionist_id.choices = [(0, "None")] + [(u.id, u.name) for u in staff]
+    if request.method == "GET":
+        form.interventionist_id.data = case.interventionist_id
+        form.co_interventionist_id.data = case.co_interventionist_id or 0
+    if form.validate_on_submit():
+        lead = db.session.get(User, form.interventionist_id.data)
+        co_id = form.co_interventionist_id.data
+        co = db.session.get(User, co_id) if co_id else None
+        service.reassign(case, lead, co, form.reason.data)
+        db.session.commit()
+        flash(f"{case.reference} is now with {lead.name}.", "success")
+        return redirect(url_for("cases.overview", ref=ref))
+    html = render_template("cases/reassign.html", case=case, form=form)
+    db.session.commit()
+    return html, 422 if form.errors else 200

@@ -1,0 +1,62 @@
+"""Command-line tools: flask --app casework <command>."""
+
+import click
+
+from casework.auth.models import Role
+from casework.extensions import db
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--also-supervisor", is_flag=True, help="An admin with clinical access.")
+@click.password_option(help="Asked for when not given.")
+def create_user(email, name, role, also_supervisor, password):
+    """Create an account."""
+    from casework.auth import service
+    from casework.auth.passwords import MIN_LENGTH
+
+    if len(password) < MIN_LENGTH:
+        raise click.UsageError(f"The password needs at least {MIN_LENGTH} characters.")
+    try:
+        user = service.create_user(
+            email=email, name=name, role=role, password=password, also_supervisor=also_supervisor
+        )
+    except service.EmailTaken as exc:
+        raise click.UsageError(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created {user.role} account {user.email}.")
+
+
+@click.command("seed-demo")
+@click.option("--password", required=True, help="The password of every demo account.")
+@click.option(
+    "--cases",
+    "bulk",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Add this many synthetic cases for benchmarks.",
+)
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has accounts.")
+def seed_demo(password, bulk, if_empty):
+    """Fill the database with a fictional practice."""
+    from casework import demo
+
+    if if_empty and demo.has_accounts():
+        click.echo("The database already has accounts; leaving it as it is.")
+        return
+    created = demo.seed_practice(password)
+    db.session.commit()
+    click.echo(f"Demo practice: {created} cases." if created else "Demo practice already present.")
+    if bulk:
+        import time
+
+        started = time.perf_counter()
+        demo.bulk_cases(bulk)
+        click.echo(f"Added {bulk} synthetic cases in {time.perf_counter() - started:.1f} s.")
+
+
+def register(app) -> None:
+    for command in (create_user, seed_demo):
+        app.cli.add_command(command)

@@ -1,0 +1,27 @@
+"""Form pieces shared by every area."""
+
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
+from wtforms.validators import Length, Optional
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class FilterForm(FlaskForm):
+    """A GET form that changes nothing, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+
+def optional_text(max_length: int):
+    return [Optional(), Length(max=max_length)]
+
+
+def blank_to_none(value):
+    if isinstance(value, str):
+        value = value.strip()
+    return value or None

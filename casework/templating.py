@@ -1,0 +1,42 @@
+"""Jinja filters and the values every page can use."""
+
+from flask import current_app
+
+from casework.cases.models import CONCERNS, CONTACT_METHODS, STATUSES, URGENCIES
+from casework.domain.phases import (
+    CLOSING_REASONS,
+    NEXT_STEPS,
+    OPEN_PHASES,
+    PHASE_LABELS,
+    Phase,
+    progress,
+)
+from casework.timeutil import format_local
+
+CRISIS_LINES = (
+    ("988 Suicide and Crisis Lifeline", "Call or text 988", "tel:988"),
+    ("Emergency", "Call 911", "tel:911"),
+    ("Poison Control", "1-800-222-1222", "tel:18002221222"),
+)
+
+
+def register(app) -> None:
+    app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.filters["localdate"] = lambda v: format_local(v, "%b %-d, %Y")
+    app.jinja_env.filters["phase_label"] = lambda v: PHASE_LABELS[Phase(v)] if v else ""
+    app.jinja_env.filters["concern_label"] = lambda v: CONCERNS.get(v, v)
+    app.jinja_env.filters["urgency_label"] = lambda v: URGENCIES.get(v, v)
+    app.jinja_env.filters["status_label"] = lambda v: STATUSES.get(v, v)
+    app.jinja_env.filters["method_label"] = lambda v: CONTACT_METHODS.get(v, v)
+    app.jinja_env.filters["closing_label"] = lambda v: CLOSING_REASONS.get(v, v or "")
+
+    @app.context_processor
+    def practice():
+        return {
+            "practice_name": current_app.config["PRACTICE_NAME"],
+            "practice_phone": current_app.config["PRACTICE_PHONE"],
+            "crisis_lines": CRISIS_LINES,
+            "open_phases": OPEN_PHASES,
+            "phase_progress_steps": progress,
+            "next_steps": {phase.value: text for phase, text in NEXT_STEPS.items()},
+        }
