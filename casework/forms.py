@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 
@@ -25,3 +26,9 @@ def blank_to_none(value):
     if isinstance(value, str):
         value = value.strip()
     return value or None
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs or a {value: label} dict."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, label) for value, label in items]

@@ -11,7 +11,7 @@ from casework.auth.guards import admin_required
 from casework.auth.models import User
 from casework.cases.models import FamilyCase
 from casework.extensions import db
-from casework.forms import FilterForm
+from casework.forms import FilterForm, options
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -25,7 +25,9 @@ class AuditFilterForm(FilterForm):
     )
     action = SelectField(
         "Action",
-        choices=[("", "Any action")] + [(a.value, a.value.replace("_", " ")) for a in Action],
+        choices=options(
+            [("", "Any action")] + [(a.value, a.value.replace("_", " ")) for a in Action]
+        ),
         default="",
     )
     since = DateField("From", validators=[Optional()])
@@ -37,7 +39,7 @@ class AuditFilterForm(FilterForm):
 def index():
     form = AuditFilterForm(request.args)
     users = db.session.scalars(select(User).order_by(User.name)).all()
-    form.user.choices = [(0, "Anyone")] + [(u.id, f"{u.name} ({u.email})") for u in users]
+    form.user.choices = options([(0, "Anyone")] + [(u.id, f"{u.name} ({u.email})") for u in users])
     if not form.validate():
         return render_template("audit/index.html", form=form, page=None), 400
     query = (

@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from casework.auth.models import ROLE_LABELS
 from casework.auth.passwords import MIN_LENGTH
-from casework.forms import blank_to_none
+from casework.forms import blank_to_none, options
 
 STRIP = [lambda v: v.strip() if isinstance(v, str) else v]
 NEW_PASSWORD = [
@@ -23,7 +23,9 @@ class UserForm(FlaskForm):
         "Email", validators=[DataRequired(), Length(max=254), Email()], filters=STRIP
     )
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)], filters=STRIP)
-    role = SelectField("Role", choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    role = SelectField(
+        "Role", choices=options((r.value, label) for r, label in ROLE_LABELS.items())
+    )
     also_supervisor = BooleanField("Administrator with supervisor (clinical) access")
     phone = StringField(
         "Work phone", validators=[Optional(), Length(max=40)], filters=[blank_to_none]

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from casework.cases.models import CONCERNS, CONTACT_METHODS, STATUSES, URGENCIES
 from casework.domain.phases import CLOSING_REASONS, PHASE_LABELS
-from casework.forms import FilterForm, MultiCheckboxField, blank_to_none, optional_text
+from casework.forms import FilterForm, MultiCheckboxField, blank_to_none, optional_text, options
 
 STRIP = [lambda v: v.strip() if isinstance(v, str) else v]
 STRIP_OR_NONE = [blank_to_none]
@@ -32,12 +32,12 @@ class CaseForm(FlaskForm):
         "Age (if the date of birth is not known)", validators=[Optional(), NumberRange(0, 120)]
     )
     concerns = MultiCheckboxField(
-        "Primary concerns", choices=list(CONCERNS.items()), validators=[DataRequired()]
+        "Primary concerns", choices=options(CONCERNS), validators=[DataRequired()]
     )
     referral_source = StringField(
         "Referred by", validators=optional_text(200), filters=STRIP_OR_NONE
     )
-    urgency = SelectField("Urgency", choices=list(URGENCIES.items()), default="routine")
+    urgency = SelectField("Urgency", choices=options(URGENCIES), default="routine")
     summary = TextAreaField(
         "What the family told us", validators=optional_text(5000), filters=STRIP_OR_NONE
     )
@@ -72,7 +72,9 @@ class IntakeForm(CaseForm):
 
 
 class CaseEditForm(CaseForm):
-    status = SelectField("Status", choices=[(k, v) for k, v in STATUSES.items() if k != "closed"])
+    status = SelectField(
+        "Status", choices=options((k, v) for k, v in STATUSES.items() if k != "closed")
+    )
     version = HiddenField()
     # The values as the editor first saw them, to show what someone else changed.
     loaded = HiddenField()
@@ -90,7 +92,7 @@ class ContactForm(FlaskForm):
         "Email", validators=[Optional(), Length(max=254), Email()], filters=STRIP_OR_NONE
     )
     preferred_method = SelectField(
-        "Best way to reach them", choices=list(CONTACT_METHODS.items()), default="phone"
+        "Best way to reach them", choices=options(CONTACT_METHODS), default="phone"
     )
     is_primary = BooleanField("Primary contact for this case")
     notes = TextAreaField("Notes", validators=optional_text(2000), filters=STRIP_OR_NONE)
@@ -115,7 +117,7 @@ class PhaseForm(FlaskForm):
     target = SelectField("Move the case to", validate_choice=False)
     closing_reason = SelectField(
         "Closing reason",
-        choices=[("", "—")] + list(CLOSING_REASONS.items()),
+        choices=options([("", "—"), *CLOSING_REASONS.items()]),
         validators=[Optional()],
     )
     reason = TextAreaField("Reason", validators=optional_text(1000), filters=STRIP)
@@ -137,17 +139,12 @@ class CaseloadFilterForm(FilterForm):
     q = StringField("Search", validators=optional_text(120), filters=STRIP)
     phase = SelectField(
         "Phase",
-        choices=[("", "All phases")] + [(p.value, lbl) for p, lbl in PHASE_LABELS.items()],
+        choices=options([("", "All phases")] + [(p.value, lbl) for p, lbl in PHASE_LABELS.items()]),
         default="",
     )
     status = SelectField(
         "Status",
-        choices=[
-            ("active", "Active"),
-            ("on_hold", "On hold"),
-            ("closed", "Closed"),
-            ("all", "Any status"),
-        ],
+        choices=options({**STATUSES, "all": "Any status"}),
         default="active",
     )
     interventionist = SelectField("Interventionist", coerce=int, default=0)

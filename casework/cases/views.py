@@ -24,6 +24,7 @@ from casework.cases.models import FamilyCase
 from casework.domain import phases
 from casework.domain.phases import OPEN_PHASES, Phase
 from casework.extensions import db
+from casework.forms import options
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -59,7 +60,7 @@ def _caseload_filters(form: CaseloadFilterForm) -> list:
 def caseload():
     form = CaseloadFilterForm(request.args)
     staff = service.staff_choices() if current_user.sees_every_case else []
-    form.interventionist.choices = [(0, "Everyone")] + [(u.id, u.name) for u in staff]
+    form.interventionist.choices = options([(0, "Everyone")] + [(u.id, u.name) for u in staff])
     if not form.validate():
         return render_template(
             "cases/caseload.html", form=form, page=None, counts={}, groups=[]
@@ -99,9 +100,9 @@ def new_case():
     form = IntakeForm()
     lead_choices = service.staff_choices()
     if current_user.sees_every_case:
-        form.interventionist_id.choices = [(u.id, u.name) for u in lead_choices]
+        form.interventionist_id.choices = options((u.id, u.name) for u in lead_choices)
     else:
-        form.interventionist_id.choices = [(current_user.id, current_user.name)]
+        form.interventionist_id.choices = options([(current_user.id, current_user.name)])
     if request.method == "GET":
         form.interventionist_id.data = current_user.id
     if form.validate_on_submit():
@@ -271,7 +272,7 @@ def _phase_targets(case: FamilyCase) -> list[tuple[str, str]]:
 def change_phase(ref):
     case = load_case(ref)
     form = PhaseForm()
-    form.target.choices = _phase_targets(case)
+    form.target.choices = options(_phase_targets(case))
     if form.validate_on_submit():
         try:
             transition = phases.plan(
@@ -299,8 +300,8 @@ def reassign(ref):
     case = load_case(ref)
     form = ReassignForm()
     staff = service.staff_choices()
-    form.interventionist_id.choices = [(u.id, u.name) for u in staff]
-    form.co_interventionist_id.choices = [(0, "None")] + [(u.id, u.name) for u in staff]
+    form.interventionist_id.choices = options((u.id, u.name) for u in staff)
+    form.co_interventionist_id.choices = options([(0, "None")] + [(u.id, u.name) for u in staff])
     if request.method == "GET":
         form.interventionist_id.data = case.interventionist_id
         form.co_interventionist_id.data = case.co_interventionist_id or 0
