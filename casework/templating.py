@@ -1,7 +1,5 @@
 """Jinja filters and the values every page can use."""
 
-from flask import current_app
-
 from casework.cases.models import CONCERNS, CONTACT_METHODS, STATUSES, URGENCIES
 from casework.domain.phases import (
     CLOSING_REASONS,
@@ -30,13 +28,12 @@ def register(app) -> None:
     app.jinja_env.filters["method_label"] = lambda v: CONTACT_METHODS.get(v, v)
     app.jinja_env.filters["closing_label"] = lambda v: CLOSING_REASONS.get(v, v or "")
 
-    @app.context_processor
-    def practice():
-        return {
-            "practice_name": current_app.config["PRACTICE_NAME"],
-            "practice_phone": current_app.config["PRACTICE_PHONE"],
-            "crisis_lines": CRISIS_LINES,
-            "open_phases": OPEN_PHASES,
-            "phase_progress_steps": progress,
-            "next_steps": {phase.value: text for phase, text in NEXT_STEPS.items()},
-        }
+    # Globals rather than a context processor, so imported macros see them too.
+    app.jinja_env.globals.update(
+        practice_name=app.config["PRACTICE_NAME"],
+        practice_phone=app.config["PRACTICE_PHONE"],
+        crisis_lines=CRISIS_LINES,
+        open_phases=OPEN_PHASES,
+        phase_progress_steps=progress,
+        next_steps={phase.value: text for phase, text in NEXT_STEPS.items()},
+    )
