@@ -54,3 +54,4 @@ lint: install-dev
 
 bench: install-dev
 	$(BIN)/python -m bench.seed_bulk
+	$(BIN)/python -m bench.caseload
