@@ -44,8 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
     from casework.auth.views import bp as auth_bp
     from casework.cases.views import bp as cases_bp
     from casework.portal.views import bp as portal_bp
+    from casework.scheduling.views import bp as scheduling_bp
 
-    for blueprint in (auth_bp, users_bp, audit_bp, cases_bp, portal_bp):
+    for blueprint in (auth_bp, users_bp, audit_bp, cases_bp, scheduling_bp, portal_bp):
         app.register_blueprint(blueprint)
 
     app.before_request(auth_session.end_idle_sessions)

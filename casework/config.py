@@ -21,6 +21,9 @@ class Defaults:
     PRACTICE_PHONE = "(555) 010-0199"
     CASELOAD_PAGE_SIZE = 25
     AUDIT_PAGE_SIZE = 50
+    # Feeds name the session kind and case reference; True adds first names.
+    CALENDAR_FIRST_NAMES = False
+    CALENDAR_FEED_DAYS_BACK = 60
     WTF_CSRF_TIME_LIMIT = None  # the session's own idle limit governs
 
 

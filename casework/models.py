@@ -3,5 +3,17 @@
 from casework.audit.models import AuditEvent
 from casework.auth.models import User
 from casework.cases.models import Contact, FamilyCase, PhaseChange, ReferenceCounter
+from casework.printing.models import PrintedDocument
+from casework.scheduling.models import CalendarFeed, CaseSession
 
-__all__ = ["AuditEvent", "Contact", "FamilyCase", "PhaseChange", "ReferenceCounter", "User"]
+__all__ = [
+    "AuditEvent",
+    "CalendarFeed",
+    "CaseSession",
+    "Contact",
+    "FamilyCase",
+    "PhaseChange",
+    "PrintedDocument",
+    "ReferenceCounter",
+    "User",
+]

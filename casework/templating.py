@@ -1,9 +1,9 @@
 """Jinja filters and the values every page can use."""
 
 from casework.cases.models import CONCERNS, CONTACT_METHODS, STATUSES, URGENCIES
+from casework.domain import sessions
 from casework.domain.phases import (
     CLOSING_REASONS,
-    NEXT_STEPS,
     OPEN_PHASES,
     PHASE_LABELS,
     Phase,
@@ -35,5 +35,8 @@ def register(app) -> None:
         crisis_lines=CRISIS_LINES,
         open_phases=OPEN_PHASES,
         phase_progress_steps=progress,
-        next_steps={phase.value: text for phase, text in NEXT_STEPS.items()},
+        session_kinds=sessions.KINDS,
+        session_statuses=sessions.STATUSES,
+        place_labels=sessions.PLACES,
+        practice_timezone=app.config["PRACTICE_TIMEZONE"],
     )

@@ -24,3 +24,13 @@ def to_local(value: datetime | None) -> datetime | None:
 def format_local(value: datetime | None, fmt: str = "%b %-d, %Y %-I:%M %p") -> str:
     local = to_local(value)
     return local.strftime(fmt) if local else ""
+
+
+def local_to_utc(day, time) -> datetime:
+    """A wall-clock date and time in the practice's zone, as naive UTC."""
+    local = datetime.combine(day, time, tzinfo=practice_zone())
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def local_today():
+    return datetime.now(practice_zone()).date()

@@ -25,6 +25,7 @@ from casework.domain import phases
 from casework.domain.phases import OPEN_PHASES, Phase
 from casework.extensions import db
 from casework.forms import options
+from casework.scheduling import queries as session_queries
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -84,6 +85,11 @@ def caseload():
         if not groups or groups[-1][0] != item.phase_enum:
             groups.append((item.phase_enum, []))
         groups[-1][1].append(item)
+    upcoming = session_queries.cases_with_upcoming([c.id for c in page.items])
+    steps = {
+        c.id: phases.next_step(c.phase, upcoming_session=c.id in upcoming, status=c.status)
+        for c in page.items
+    }
     return render_template(
         "cases/caseload.html",
         form=form,
@@ -91,6 +97,8 @@ def caseload():
         counts=counts,
         groups=groups,
         total=sum(counts.values()),
+        steps=steps,
+        week=session_queries.week_ahead(current_user.id),
     )
 
 
@@ -124,11 +132,15 @@ def new_case():
 @clinical_required
 def overview(ref):
     case = load_case(ref)
+    upcoming = session_queries.next_session(case.id)
     html = render_template(
         "cases/overview.html",
         case=case,
         events=timeline(case),
-        next_step=phases.NEXT_STEPS[case.phase_enum],
+        next_session=upcoming,
+        next_step=phases.next_step(
+            case.phase, upcoming_session=upcoming is not None, status=case.status
+        ),
     )
     db.session.commit()
     return html

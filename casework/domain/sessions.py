@@ -1,0 +1,128 @@
+"""Rules for the sessions a case is carried through. Plain Python."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+MIN_MINUTES = 15
+MAX_MINUTES = 12 * 60
+
+KINDS = {
+    "first_call": "First call",
+    "assessment_interview": "Assessment interview",
+    "family_education": "Family education",
+    "rehearsal": "Rehearsal",
+    "intervention": "Intervention",
+    "follow_up": "Follow-up",
+    "family_support": "Family support",
+    "other": "Other",
+}
+
+STATUSES = {
+    "scheduled": "Scheduled",
+    "held": "Held",
+    "cancelled": "Cancelled",
+    "no_show": "No-show",
+}
+
+PLACES = {"in_person": "In person", "video": "Video call", "phone": "Phone call"}
+
+# What each kind of session is for, in the family's words (printed on handouts).
+PURPOSE = {
+    "first_call": "We get to know your family, hear what is happening, and talk about how "
+    "we can help.",
+    "assessment_interview": "We learn about your loved one's health, substance use and "
+    "history, and about your family, so that the plan fits your situation.",
+    "family_education": "Your family learns together about addiction, recovery and how to "
+    "help without enabling. Questions are welcome.",
+    "rehearsal": "The team practises the intervention: the order of speaking, reading the "
+    "letters aloud, and what to do if things do not go to plan.",
+    "intervention": "The family meets with your loved one, shares their letters with love, "
+    "and offers the treatment that is ready and waiting.",
+    "follow_up": "We check in on how everyone is doing and plan the next steps together.",
+    "family_support": "A session for the family's own recovery: boundaries, self-care and "
+    "support for the road ahead.",
+    "other": "A session with your interventionist.",
+}
+
+BRING = {
+    "first_call": [
+        "A few notes on what has been happening and when it started",
+        "Any questions you want to ask",
+    ],
+    "assessment_interview": [
+        "Names and doses of your loved one's medications, if you know them",
+        "Details of any past treatment: where, when, and how it ended",
+        "Insurance card or member number, if your loved one is covered",
+    ],
+    "family_education": ["The reading your interventionist shared with you", "A notebook and pen"],
+    "rehearsal": [
+        "Your letter, printed or handwritten",
+        "Your bottom line, kept private",
+        "Your calendar, to confirm the day of the intervention",
+    ],
+    "intervention": [
+        "Your letter",
+        "Arrive 30 minutes early and park out of sight",
+        "Phones on silent",
+    ],
+    "follow_up": ["Notes on how things have gone since we last spoke"],
+    "family_support": ["Anything you want to talk through"],
+    "other": [],
+}
+
+
+class SessionRuleError(ValueError):
+    """A scheduling rule was broken; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A span of time another session already holds."""
+
+    id: int
+    start: datetime
+    end: datetime
+    label: str = ""
+
+
+def end_of(start: datetime, minutes: int) -> datetime:
+    return start + timedelta(minutes=minutes)
+
+
+def check_duration(minutes: int) -> None:
+    if minutes is None or not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise SessionRuleError("A session lasts from 15 minutes to 12 hours.")
+
+
+def check_start(start: datetime, now: datetime, *, recording_held: bool) -> None:
+    """A session starts in the future unless it is being recorded as held."""
+    if start < now and not recording_held:
+        raise SessionRuleError(
+            "That time has passed. To record a session that already happened, "
+            "tick “Record as already held”."
+        )
+    if recording_held and start > now:
+        raise SessionRuleError("A session recorded as held must have started already.")
+
+
+def overlapping(
+    start: datetime, minutes: int, others: list[Slot], *, ignore: int | None = None
+) -> list[Slot]:
+    """The other sessions whose time overlaps [start, start + minutes)."""
+    end = end_of(start, minutes)
+    return [s for s in others if s.id != ignore and s.start < end and start < s.end]
+
+
+def date_in_words(local: datetime) -> str:
+    """'Tuesday, March 10, 2026 at 6:30 PM' for the practice's local time."""
+    return local.strftime("%A, %B %-d, %Y at %-I:%M %p")
+
+
+def duration_in_words(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if rest:
+        parts.append(f"{rest} minutes")
+    return " and ".join(parts)

@@ -1,0 +1,386 @@
+from datetime import datetime, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from casework.audit.models import Action
+from casework.audit.service import record
+from casework.auth.guards import clinical_required
+from casework.auth.models import User
+from casework.cases.access import load_case
+from casework.cases.service import staff_choices
+from casework.domain import sessions as rules
+from casework.extensions import db
+from casework.forms import options
+from casework.scheduling import ical, service
+from casework.scheduling.forms import CalendarFilterForm, ReasonForm, SessionForm, StatusForm
+from casework.scheduling.models import CalendarFeed, CaseSession, session_staff
+from casework.timeutil import local_to_utc, local_today, to_local, utcnow
+
+bp = Blueprint("scheduling", __name__)
+
+
+def _load_session(case, session_id: int) -> CaseSession:
+    session = db.session.scalar(
+        select(CaseSession).where(CaseSession.id == session_id, CaseSession.case_id == case.id)
+    )
+    if session is None:
+        abort(404)
+    return session
+
+
+def _form_choices(form: SessionForm, case) -> None:
+    form.contacts.choices = options(
+        (c.id, f"{c.name} ({c.relationship_to_loved_one})") for c in case.active_contacts
+    )
+    form.staff.choices = options((u.id, u.name) for u in staff_choices())
+
+
+def _form_data(form: SessionForm, case) -> service.SessionData:
+    contacts = [c for c in case.active_contacts if c.id in (form.contacts.data or [])]
+    staff = [u for u in staff_choices() if u.id in (form.staff.data or [])]
+    return service.SessionData(
+        kind=form.kind.data,
+        title=form.title.data or rules.KINDS[form.kind.data],
+        starts_at=local_to_utc(form.date.data, form.time.data),
+        duration_minutes=form.duration_minutes.data,
+        place_kind=form.place_kind.data,
+        place=form.place.data,
+        notes=form.notes.data,
+        contacts=contacts,
+        staff=staff,
+    )
+
+
+@bp.get("/cases/<ref>/sessions/")
+@clinical_required
+def index(ref):
+    case = load_case(ref)
+    sessions = db.session.scalars(
+        select(CaseSession)
+        .where(CaseSession.case_id == case.id)
+        .order_by(CaseSession.starts_at.desc())
+    ).all()
+    now = utcnow()
+    upcoming = sorted(
+        (s for s in sessions if s.starts_at >= now and s.is_open), key=lambda s: s.starts_at
+    )
+    past = [s for s in sessions if s not in upcoming]
+    html = render_template("scheduling/index.html", case=case, upcoming=upcoming, past=past)
+    db.session.commit()
+    return html
+
+
+@bp.route("/cases/<ref>/sessions/new", methods=["GET", "POST"])
+@clinical_required
+def new(ref):
+    case = load_case(ref)
+    form = SessionForm()
+    _form_choices(form, case)
+    clashes = []
+    if request.method == "GET":
+        form.kind.data = (
+            request.args.get("kind") if request.args.get("kind") in rules.KINDS else "first_call"
+        )
+        form.contacts.data = [c.id for c in case.active_contacts if c.is_primary]
+    elif form.validate_on_submit():
+        try:
+            session = service.schedule(
+                case,
+                case.interventionist,
+                _form_data(form, case),
+                recording_held=form.record_held.data,
+                confirmed=form.confirm_overlap.data,
+            )
+        except service.NeedsOverlapConfirmation as exc:
+            clashes = exc.clashes
+        except rules.SessionRuleError as exc:
+            form.date.errors = [*form.date.errors, str(exc)]
+        else:
+            db.session.commit()
+            flash(f"{session.title} is on the calendar.", "success")
+            return redirect(url_for("scheduling.detail", ref=ref, session_id=session.id))
+    html = render_template(
+        "scheduling/form.html", case=case, form=form, session=None, clashes=clashes
+    )
+    db.session.commit()
+    return html, 422 if (form.errors or clashes) else 200
+
+
+@bp.get("/cases/<ref>/sessions/<int:session_id>")
+@clinical_required
+def detail(ref, session_id):
+    case = load_case(ref)
+    session = _load_session(case, session_id)
+    html = render_template(
+        "scheduling/detail.html",
+        case=case,
+        session=session,
+        cancel_form=ReasonForm(),
+        status_form=StatusForm(),
+        now=utcnow(),
+    )
+    db.session.commit()
+    return html
+
+
+@bp.route("/cases/<ref>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@clinical_required
+def edit(ref, session_id):
+    case = load_case(ref)
+    session = _load_session(case, session_id)
+    if not session.is_open:
+        flash("Only a scheduled session can be edited.", "error")
+        return redirect(url_for("scheduling.detail", ref=ref, session_id=session.id))
+    form = SessionForm() if request.method == "POST" else SessionForm(obj=session)
+    _form_choices(form, case)
+    clashes = []
+    if request.method == "GET":
+        local = to_local(session.starts_at)
+        form.date.data, form.time.data = local.date(), local.time()
+        form.contacts.data = [c.id for c in session.contacts]
+        form.staff.data = [u.id for u in session.staff]
+        form.version.data = session.version
+    elif form.validate_on_submit():
+        if form.version.data != str(session.version):
+            form.version.data = session.version
+            html = render_template(
+                "scheduling/form.html",
+                case=case,
+                form=form,
+                session=session,
+                clashes=[],
+                conflict=True,
+            )
+            return html, 409
+        try:
+            service.update(
+                session,
+                _form_data(form, case),
+                form.reason.data,
+                confirmed=form.confirm_overlap.data,
+            )
+        except service.NeedsOverlapConfirmation as exc:
+            clashes = exc.clashes
+        except rules.SessionRuleError as exc:
+            form.reason.errors = [*form.reason.errors, str(exc)]
+        else:
+            db.session.commit()
+            flash("Session saved.", "success")
+            return redirect(url_for("scheduling.detail", ref=ref, session_id=session.id))
+    html = render_template(
+        "scheduling/form.html", case=case, form=form, session=session, clashes=clashes
+    )
+    db.session.commit()
+    return html, 422 if (form.errors or clashes) else 200
+
+
+def _status_change(ref, session_id, status, form):
+    case = load_case(ref)
+    session = _load_session(case, session_id)
+    if not form.validate_on_submit():
+        return render_template(
+            "scheduling/detail.html",
+            case=case,
+            session=session,
+            cancel_form=form if status == "cancelled" else ReasonForm(),
+            status_form=StatusForm(),
+            now=utcnow(),
+        ), 422
+    try:
+        service.set_status(session, status, getattr(form, "reason", None) and form.reason.data)
+    except rules.SessionRuleError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("scheduling.detail", ref=ref, session_id=session.id))
+    db.session.commit()
+    flash(f"{session.title}: {rules.STATUSES[status].lower()}.", "success")
+    return redirect(url_for("scheduling.detail", ref=ref, session_id=session.id))
+
+
+@bp.post("/cases/<ref>/sessions/<int:session_id>/cancel")
+@clinical_required
+def cancel(ref, session_id):
+    return _status_change(ref, session_id, "cancelled", ReasonForm())
+
+
+@bp.post("/cases/<ref>/sessions/<int:session_id>/<any(held, no_show):outcome>")
+@clinical_required
+def mark(ref, session_id, outcome):
+    return _status_change(ref, session_id, outcome, StatusForm())
+
+
+@bp.get("/cases/<ref>/sessions/<int:session_id>.ics")
+@clinical_required
+def session_ics(ref, session_id):
+    case = load_case(ref)
+    session = _load_session(case, session_id)
+    record(Action.EXPORT, case=case, obj=session, summary="Session downloaded as .ics")
+    body = ical.calendar_bytes(
+        [session],
+        name=f"{current_app.config['PRACTICE_NAME']} session",
+        first_names=current_app.config["CALENDAR_FIRST_NAMES"],
+    )
+    db.session.commit()
+    return ics_response(body, f"session-{case.reference}-{session.id}.ics")
+
+
+def ics_response(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+# ---- the interventionist's calendar ------------------------------------------
+
+
+def sessions_for(user_id: int, start: datetime, end: datetime | None = None):
+    """Sessions a staff member leads or attends from `start` (to `end`), UTC."""
+    attending = select(session_staff.c.session_id).where(session_staff.c.user_id == user_id)
+    query = select(CaseSession).where(
+        or_(CaseSession.lead_id == user_id, CaseSession.id.in_(attending)),
+        CaseSession.starts_at >= start,
+    )
+    if end is not None:
+        query = query.where(CaseSession.starts_at < end)
+    return db.session.scalars(query.order_by(CaseSession.starts_at)).all()
+
+
+@bp.get("/calendar/")
+@clinical_required
+def calendar():
+    form = CalendarFilterForm(request.args)
+    people = staff_choices() if current_user.sees_every_case else []
+    form.user.choices = options(
+        [(0, "My calendar")] + [(u.id, u.name) for u in people if u.id != current_user.id]
+    )
+    if not form.validate():
+        abort(400)
+    whose = current_user
+    if form.user.data and current_user.sees_every_case:
+        whose = db.session.get(User, form.user.data) or abort(404)
+    today = local_today()
+    week_start = form.week.data or today
+    week_start -= timedelta(days=week_start.weekday())
+    days = [week_start + timedelta(days=i) for i in range(7)]
+    midnight = datetime.min.time()
+    agenda_end = today + timedelta(days=14)
+    span_start = min(today, week_start)
+    span_end = max(agenda_end, days[-1] + timedelta(days=1))
+    found = sessions_for(
+        whose.id, local_to_utc(span_start, midnight), local_to_utc(span_end, midnight)
+    )
+    by_day = {day: [] for day in days}
+    agenda: dict = {}
+    for session in found:
+        day = to_local(session.starts_at).date()
+        if day in by_day:
+            by_day[day].append(session)
+        if today <= day < agenda_end:
+            agenda.setdefault(day, []).append(session)
+    return render_template(
+        "scheduling/calendar.html",
+        form=form,
+        whose=whose,
+        today=today,
+        days=days,
+        by_day=by_day,
+        agenda=agenda,
+        prev_week=week_start - timedelta(days=7),
+        next_week=week_start + timedelta(days=7),
+    )
+
+
+@bp.route("/calendar/feed", methods=["GET", "POST"])
+@clinical_required
+def feed_settings():
+    form = StatusForm()
+    feed = db.session.scalar(
+        select(CalendarFeed).where(
+            CalendarFeed.user_id == current_user.id, CalendarFeed.revoked_at.is_(None)
+        )
+    )
+    if form.validate_on_submit():
+        if feed is not None:
+            feed.revoked_at = utcnow()
+        if request.form.get("action") != "revoke":
+            feed = CalendarFeed(user_id=current_user.id)
+            db.session.add(feed)
+            flash(
+                "Your new calendar address is ready. Any old address has stopped working.",
+                "success",
+            )
+        else:
+            feed = None
+            flash("Your calendar address has stopped working.", "success")
+        record(
+            Action.UPDATE,
+            obj=current_user,
+            object_type="CalendarFeed",
+            summary="Calendar feed " + ("replaced" if feed else "revoked"),
+        )
+        db.session.commit()
+        return redirect(url_for("scheduling.feed_settings"))
+    url = url_for("scheduling.feed", token=feed.token, _external=True) if feed else None
+    return render_template("scheduling/feed.html", form=form, feed=feed, url=url)
+
+
+@bp.get("/calendar/feed/<token>.ics")
+def feed(token):
+    """A subscription URL: the token is the credential, so no login."""
+    feed = db.session.scalar(
+        select(CalendarFeed).where(CalendarFeed.token == token, CalendarFeed.revoked_at.is_(None))
+    )
+    if feed is None:
+        abort(404)
+    since = utcnow() - timedelta(days=current_app.config["CALENDAR_FEED_DAYS_BACK"])
+    found = sessions_for(feed.user_id, since)
+    body = ical.calendar_bytes(
+        found,
+        name=f"Casework · {current_app.config['PRACTICE_NAME']}",
+        first_names=current_app.config["CALENDAR_FIRST_NAMES"],
+        links=lambda s: url_for(
+            "scheduling.detail", ref=s.case.reference, session_id=s.id, _external=True
+        ),
+    )
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/cases/<ref>/sessions/<int:session_id>/handout.pdf")
+@clinical_required
+def handout(ref, session_id):
+    from casework.printing import render_pdf
+    from casework.scheduling.handout import handout_context
+
+    case = load_case(ref)
+    session = _load_session(case, session_id)
+    practice = {
+        "name": current_app.config["PRACTICE_NAME"],
+        "phone": current_app.config["PRACTICE_PHONE"],
+    }
+    pdf = render_pdf("session_handout.html", handout_context(session, practice))
+    record(Action.PRINT, case=case, obj=session, summary="Session handout printed")
+    db.session.commit()
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="session-{case.reference}-{session.id}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
