@@ -121,6 +121,10 @@ def make_app_with(database_url):
         return made[-1]
 
     yield build
+    for made_app in made:
+        with made_app.app_context():
+            db.session.remove()
+            db.engine.dispose()  # no pooled connection outlives the test
     if limiter.enabled:
         limiter.reset()  # memory storage outlives the app; start the next test clean
 
