@@ -1,5 +1,6 @@
 """Form pieces shared by every area."""
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
@@ -26,6 +27,15 @@ def blank_to_none(value):
     if isinstance(value, str):
         value = value.strip()
     return value or None
+
+
+# Beyond this a list's offset no longer fits the database's integers.
+MAX_PAGE = 1_000_000
+
+
+def page_number() -> int:
+    """The list page asked for in ?page=, 1 when it is missing or not a number."""
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -11,7 +11,7 @@ from casework.auth.guards import admin_required
 from casework.auth.models import User
 from casework.cases.models import FamilyCase
 from casework.extensions import db
-from casework.forms import FilterForm, options
+from casework.forms import FilterForm, options, page_number
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -60,5 +60,7 @@ def index():
         query = query.where(AuditEvent.occurred_at >= form.since.data)
     if form.until.data:
         query = query.where(AuditEvent.occurred_at < form.until.data + timedelta(days=1))
-    page = db.paginate(query, per_page=current_app.config["AUDIT_PAGE_SIZE"], error_out=False)
+    page = db.paginate(
+        query, page=page_number(), per_page=current_app.config["AUDIT_PAGE_SIZE"], error_out=False
+    )
     return render_template("audit/index.html", form=form, page=page)

@@ -9,6 +9,7 @@ from casework.auth.forms import ConfirmForm, SetPasswordForm, UserForm
 from casework.auth.guards import admin_required
 from casework.auth.models import User
 from casework.extensions import db
+from casework.forms import page_number
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
@@ -18,6 +19,7 @@ bp = Blueprint("users", __name__, url_prefix="/admin/users")
 def index():
     page = db.paginate(
         select(User).order_by(User.active.desc(), User.role, User.name),
+        page=page_number(),
         per_page=50,
         error_out=False,
     )

@@ -9,7 +9,8 @@ from casework.forms import blank_to_none, options
 STRIP = [lambda v: v.strip() if isinstance(v, str) else v]
 NEW_PASSWORD = [
     DataRequired(),
-    Length(min=MIN_LENGTH, max=200, message=f"Use at least {MIN_LENGTH} characters."),
+    Length(min=MIN_LENGTH, message=f"Use at least {MIN_LENGTH} characters."),
+    Length(max=200),
 ]
 
 

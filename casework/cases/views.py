@@ -24,7 +24,7 @@ from casework.cases.models import FamilyCase
 from casework.domain import phases
 from casework.domain.phases import OPEN_PHASES, Phase
 from casework.extensions import db
-from casework.forms import options
+from casework.forms import options, page_number
 from casework.scheduling import queries as session_queries
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -79,7 +79,12 @@ def caseload():
         .where(*where)
         .order_by(PHASE_ORDER, URGENCY_ORDER, FamilyCase.phase_entered_at, FamilyCase.id)
     )
-    page = db.paginate(query, per_page=current_app.config["CASELOAD_PAGE_SIZE"], error_out=False)
+    page = db.paginate(
+        query,
+        page=page_number(),
+        per_page=current_app.config["CASELOAD_PAGE_SIZE"],
+        error_out=False,
+    )
     groups: list[tuple[Phase, list[FamilyCase]]] = []
     for item in page.items:
         if not groups or groups[-1][0] != item.phase_enum:
@@ -178,6 +183,8 @@ def _edit_conflict(case: FamilyCase, form: CaseEditForm):
     try:
         loaded = json.loads(form.loaded.data or "{}")
     except ValueError:
+        loaded = {}
+    if not isinstance(loaded, dict):  # a hidden field the browser sent back altered
         loaded = {}
     current = service.snapshot(case)
     theirs = (
