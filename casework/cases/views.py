@@ -7,7 +7,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit.queries import timeline
-from casework.auth.guards import clinical_required, supervisor_required
+from casework.auth.guards import clinical_required, staff_required, supervisor_required
 from casework.auth.models import User
 from casework.cases import service
 from casework.cases.access import load_case, visible_cases
@@ -57,8 +57,11 @@ def _caseload_filters(form: CaseloadFilterForm) -> list:
 
 
 @bp.get("/")
-@clinical_required
+@staff_required
 def caseload():
+    if not current_user.has_clinical_access:
+        # Staff land here after sign-in; an administrator's work is the accounts.
+        return redirect(url_for("users.index"))
     form = CaseloadFilterForm(request.args)
     staff = service.staff_choices() if current_user.sees_every_case else []
     form.interventionist.choices = options([(0, "Everyone")] + [(u.id, u.name) for u in staff])
