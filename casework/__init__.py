@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask
+from flask import Flask, abort, request
 from sqlalchemy import text
 
 from casework import config as settings
@@ -73,6 +73,12 @@ def create_app(config: dict | None = None) -> Flask:
         except Exception:  # any database failure means "not ready"
             return {"status": "unavailable"}, 503
         return {"status": "ok"}
+
+    @app.before_request
+    def refuse_nul_characters():
+        """No form takes a NUL character, and PostgreSQL cannot store one: 400."""
+        if any("\x00" in value for _, values in request.values.lists() for value in values):
+            abort(400)
 
     @app.after_request
     def security_headers(response):

@@ -559,3 +559,42 @@ def test_a_post_without_csrf_token_is_refused(people, make_app_with):
     assert database_rows(skip=("audit_events",)) == before
     # ... and the refused logout left the supervisor signed in.
     assert clients["supervisor"].get("/cases/").status_code == 200
+
+
+# ---- characters no database column takes ---------------------------------------------
+
+
+def test_nul_characters_are_refused_everywhere(people, as_user):
+    """PostgreSQL cannot store NUL; the answer is a 400, on either database."""
+    case, owner = people["case"], people["owner"]
+    nul = "Dan\x00iel"
+    staff, admin = as_user(owner), as_user(people["admin"])
+    anonymous = staff.application.test_client()
+    attempts = [
+        (anonymous, "POST", "/login", {"email": f"{nul}@example.org", "password": nul}),
+        (
+            staff,
+            "POST",
+            "/cases/new",
+            {
+                "contact_name": nul,
+                "contact_relationship": "Wife",
+                "contact_phone": "555-0100",
+                "loved_one_name": nul,
+                "concerns": ["alcohol"],
+                "interventionist_id": str(owner.id),
+            },
+        ),
+        (staff, "POST", f"/cases/{case.reference}/contacts/new", {**contact_valid(), "notes": nul}),
+        (staff, "POST", f"/cases/{case.reference}/phase", {"target": "closed", "reason": nul}),
+        (staff, "GET", "/cases/", {"q": nul}),
+        (admin, "GET", "/admin/audit/", {"case": nul}),
+        (admin, "POST", "/admin/users/new", {"email": "n@example.org", "name": nul}),
+    ]
+    before = database_rows()
+    for client, method, url, data in attempts:
+        response = submit(client, method, url, data)
+        assert response.status_code == 400, url
+        assert "Something in that request was not right" in response.get_data(as_text=True)
+    assert database_rows() == before
+    assert staff.get("/cases/", query_string={"q": "Daniel"}).status_code == 200
