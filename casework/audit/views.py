@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from casework.auth.models import User
 from casework.cases.models import FamilyCase
 from casework.extensions import db
 from casework.forms import FilterForm, options, page_number
+from casework.timeutil import local_to_utc
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -55,11 +56,12 @@ def index():
         )
     if form.action.data:
         query = query.where(AuditEvent.action == form.action.data)
-    # Dates are read as UTC days, the stored form.
+    # Dates are the practice's days, as the times in the list are shown.
     if form.since.data:
-        query = query.where(AuditEvent.occurred_at >= form.since.data)
+        query = query.where(AuditEvent.occurred_at >= local_to_utc(form.since.data, time()))
     if form.until.data:
-        query = query.where(AuditEvent.occurred_at < form.until.data + timedelta(days=1))
+        end = local_to_utc(form.until.data + timedelta(days=1), time())
+        query = query.where(AuditEvent.occurred_at < end)
     page = db.paginate(
         query, page=page_number(), per_page=current_app.config["AUDIT_PAGE_SIZE"], error_out=False
     )

@@ -159,6 +159,8 @@ def overview(ref):
 def edit(ref):
     case = load_case(ref)
     form = CaseEditForm(obj=case) if request.method == "GET" else CaseEditForm()
+    if case.status == "closed":  # only the phase form closes or reopens a case
+        form.status.choices = options([("closed", "Closed")])
     if request.method == "GET":
         form.version.data = case.version
         form.loaded.data = json.dumps(service.snapshot(case))

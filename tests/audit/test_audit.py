@@ -195,6 +195,29 @@ def log(people, factory):
     return {"other_case": other_case}
 
 
+def test_audit_log_dates_are_the_practices_days(app, people, log, admin_client):
+    """The log shows local times, so From and To are local days too."""
+    app.config["PRACTICE_TIMEZONE"] = "America/New_York"
+    late = AuditEvent(
+        summary="evt-late",
+        actor_id=people["owner"].id,
+        action="view",
+        occurred_at=datetime(2019, 2, 12, 2, 0),  # Feb 11, 9:00 PM in New York
+    )
+    db.session.add(late)
+    db.session.commit()
+
+    def found(**query):
+        page = admin_client.get("/admin/audit/", query_string=query).get_data(as_text=True)
+        return "evt-late" in page
+
+    page = admin_client.get("/admin/audit/", query_string={"until": "2019-02-11"})
+    assert "Feb 11, 2019 9:00 PM" in page.get_data(as_text=True)
+    assert found(since="2019-02-11", until="2019-02-11")
+    assert not found(since="2019-02-12")
+    assert not found(until="2019-02-10")
+
+
 @pytest.fixture
 def admin_client(people, as_user):
     return as_user(people["admin"])

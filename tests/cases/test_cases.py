@@ -440,6 +440,72 @@ def test_a_stale_edit_gets_409_shows_their_change_and_keeps_my_typing(people, as
     assert case.summary == "He relapsed after the wedding. Sam's own notes"
 
 
+def browser_choice(page: str, name: str) -> str:
+    """The option a browser would send for a select: the selected one, else the first."""
+    select_html = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)[1]
+    chosen = re.search(r'<option selected value="([^"]*)"', select_html) or re.search(
+        r'<option[^>]*value="([^"]*)"', select_html
+    )
+    return html.unescape(chosen[1])
+
+
+def test_editing_a_closed_case_leaves_it_closed(people, factory, as_user):
+    case = factory.case(
+        people["owner"],
+        loved_one_name="Zoe Lambrt",
+        phase="closed",
+        status="closed",
+        closing_reason="completed",
+        closed_from_phase="aftercare",
+    )
+    client = as_user(people["owner"])
+    url = f"/cases/{case.reference}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert browser_choice(page, "status") == "closed"  # the form says what is true
+
+    response = client.post(
+        url,
+        data={
+            "loved_one_name": "Zoe Lambert",  # a typo fixed after closing
+            "concerns": case.concerns,
+            "urgency": browser_choice(page, "urgency"),
+            "status": browser_choice(page, "status"),
+            "version": hidden(page, "version"),
+            "loaded": hidden(page, "loaded"),
+        },
+    )
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (case.loved_one_name, case.phase, case.status) == ("Zoe Lambert", "closed", "closed")
+    assert case.reference not in client.get("/cases/").get_data(as_text=True)
+    # Reopening stays the phase form's job.
+    reopen = client.post(url, data={**edit_form(case), "status": "active"})
+    assert reopen.status_code == 422
+    db.session.expire_all()
+    assert case.status == "closed"
+
+
+def test_an_open_case_cannot_be_closed_from_the_edit_form(people, as_user):
+    case = people["case"]
+    response = as_user(people["owner"]).post(
+        f"/cases/{case.reference}/edit", data={**edit_form(case), "status": "closed"}
+    )
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert case.status == "active"
+
+
+def edit_form(case) -> dict:
+    return {
+        "loved_one_name": case.loved_one_name,
+        "concerns": case.concerns,
+        "urgency": case.urgency,
+        "status": case.status,
+        "version": str(case.version),
+    }
+
+
 # ---- the caseload's cost does not grow with its rows ---------------------------------
 
 
