@@ -38,16 +38,27 @@ def test_feed_round_trips_times_uid_sequence_and_status(people, as_user, add_ses
     assert int(event["SEQUENCE"]) == 0 and str(event["STATUS"]) == "CONFIRMED"
     assert "VTIMEZONE" in response.get_data(as_text=True)
 
-    client.post(f"/cases/{case.reference}/sessions/{session.id}/edit", data={
-        "kind": "follow_up", "title": "Follow-up", "date": future_day(5).isoformat(),
-        "time": "19:00", "duration_minutes": "90", "place_kind": "phone", "place": "",
-        "version": str(session.version), "reason": "Moved to Thursday"})
+    client.post(
+        f"/cases/{case.reference}/sessions/{session.id}/edit",
+        data={
+            "kind": "follow_up",
+            "title": "Follow-up",
+            "date": future_day(5).isoformat(),
+            "time": "19:00",
+            "duration_minutes": "90",
+            "place_kind": "phone",
+            "place": "",
+            "version": str(session.version),
+            "reason": "Moved to Thursday",
+        },
+    )
     event = _events(anonymous.get(url).data)[session.uid]
     assert int(event["SEQUENCE"]) == 1
     assert event.decoded("DTSTART").date() == future_day(5)
 
-    client.post(f"/cases/{case.reference}/sessions/{session.id}/cancel",
-                data={"reason": "Family unwell"})
+    client.post(
+        f"/cases/{case.reference}/sessions/{session.id}/cancel", data={"reason": "Family unwell"}
+    )
     event = _events(anonymous.get(url).data)[session.uid]
     assert str(event["STATUS"]) == "CANCELLED"
     assert int(event["SEQUENCE"]) == 2
@@ -117,3 +128,21 @@ def test_single_session_ics_download(people, as_user, add_session):
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     assert list(_events(response.data)) == [session.uid]
+
+
+def test_sessions_either_side_of_a_clock_change_keep_their_wall_time(people, as_user, app):
+    """Weekly 6:30 PM sessions across the November change stay at 6:30 PM."""
+    case = people["case"]
+    client = as_user(people["owner"])
+    for day in ("2030-10-29", "2030-11-05"):  # clocks go back on 2030-11-03
+        response = client.post(f"/cases/{case.reference}/sessions/new", data={
+            "kind": "family_education", "date": day, "time": "18:30",
+            "duration_minutes": "60", "place_kind": "video", "place": "https://video.example"})
+        assert response.status_code == 302
+    events = sorted(_events(app.test_client().get(_feed_url(client)).data).values(),
+                    key=lambda e: e.decoded("DTSTART"))
+    starts = [e.decoded("DTSTART") for e in events]
+    assert [(s.hour, s.minute) for s in starts] == [(18, 30), (18, 30)]
+    assert [s.astimezone(UTC).hour for s in starts] == [22, 23]
+    page = client.get(f"/cases/{case.reference}/sessions/").get_data(as_text=True)
+    assert page.count("6:30 PM") == 2

@@ -17,8 +17,7 @@ def test_schedule_a_session_and_see_it_on_the_case(people, as_user):
     case, owner = people["case"], people["owner"]
     client = as_user(owner)
     contact = case.active_contacts[0]
-    response = client.post(f"/cases/{case.reference}/sessions/new",
-                           data=session_form([contact.id]))
+    response = client.post(f"/cases/{case.reference}/sessions/new", data=session_form([contact.id]))
     assert response.status_code == 302
     session = db.session.scalars(select(CaseSession)).one()
     local = to_local(session.starts_at)
@@ -58,8 +57,9 @@ def test_attendees_must_belong_to_the_case(people, as_user, factory):
     elsewhere = factory.case(people["owner"])
     stranger = elsewhere.active_contacts[0]
     client = as_user(people["owner"])
-    response = client.post(f"/cases/{people['case'].reference}/sessions/new",
-                           data=session_form([stranger.id]))
+    response = client.post(
+        f"/cases/{people['case'].reference}/sessions/new", data=session_form([stranger.id])
+    )
     assert response.status_code == 422
     assert _count(CaseSession) == 0
 
@@ -95,8 +95,14 @@ def test_reschedule_needs_a_reason_and_raises_sequence(people, as_user, add_sess
     session = add_session(case)
     client = as_user(people["owner"])
     url = f"/cases/{case.reference}/sessions/{session.id}/edit"
-    form = session_form(kind="follow_up", title="Follow-up", date=future_day(4).isoformat(),
-                        time="09:00", duration_minutes="60", version=str(session.version))
+    form = session_form(
+        kind="follow_up",
+        title="Follow-up",
+        date=future_day(4).isoformat(),
+        time="09:00",
+        duration_minutes="60",
+        version=str(session.version),
+    )
     response = client.post(url, data=form)
     assert response.status_code == 422
     assert "Say why" in response.get_data(as_text=True)
@@ -105,8 +111,9 @@ def test_reschedule_needs_a_reason_and_raises_sequence(people, as_user, add_sess
     db.session.refresh(session)
     assert session.sequence == 1
     assert to_local(session.starts_at).date() == future_day(4)
-    summary = db.session.scalars(select(AuditEvent.summary).where(
-        AuditEvent.action == "update")).one()
+    summary = db.session.scalars(
+        select(AuditEvent.summary).where(AuditEvent.action == "update")
+    ).one()
     assert "Rescheduled Follow-up" in summary and "Family asked for the morning" in summary
 
 
@@ -119,7 +126,10 @@ def test_cancel_keeps_the_session_with_its_reason(people, as_user, add_session):
     assert client.post(url, data={"reason": "Snowstorm"}).status_code == 302
     db.session.refresh(session)
     assert (session.status, session.cancel_reason, session.sequence) == (
-        "cancelled", "Snowstorm", 1)
+        "cancelled",
+        "Snowstorm",
+        1,
+    )
     page = client.get(f"/cases/{case.reference}/sessions/{session.id}").get_data(as_text=True)
     assert "Snowstorm" in page
 
@@ -141,8 +151,14 @@ def test_stale_session_edit_answers_409(people, as_user, add_session):
     case = people["case"]
     session = add_session(case)
     client = as_user(people["owner"])
-    form = session_form(kind="follow_up", title="Renamed by me", duration_minutes="60",
-                        time="10:00", place="", version="0")
+    form = session_form(
+        kind="follow_up",
+        title="Renamed by me",
+        duration_minutes="60",
+        time="10:00",
+        place="",
+        version="0",
+    )
     response = client.post(f"/cases/{case.reference}/sessions/{session.id}/edit", data=form)
     assert response.status_code == 409
     assert "Renamed by me" in response.get_data(as_text=True)
