@@ -460,7 +460,79 @@ def seed_practice(password: str) -> int:
             )
         )
         _walk_phases(case, lead, phase, opened, now, CLOSINGS.get(name))
+        _sessions(case, lead, phase, opened, now, upcoming=number % 5 != 2)
     return len(CASES)
+
+
+# The sessions each phase has usually been through, oldest first.
+SESSION_PATH = {
+    "scheduling": ["first_call"],
+    "assessment": ["first_call", "assessment_interview"],
+    "education": ["first_call", "assessment_interview", "family_education"],
+    "intervention": ["first_call", "assessment_interview", "family_education", "rehearsal"],
+    "aftercare": [
+        "first_call",
+        "assessment_interview",
+        "family_education",
+        "rehearsal",
+        "intervention",
+        "follow_up",
+    ],
+    "closed": ["first_call", "assessment_interview"],
+}
+NEXT_SESSION = {
+    "scheduling": "assessment_interview",
+    "assessment": "family_education",
+    "education": "family_education",
+    "intervention": "intervention",
+    "aftercare": "follow_up",
+}
+
+
+def _sessions(case, lead, phase, opened, now, *, upcoming: bool) -> None:
+    """Held sessions behind the case and, usually, one booked ahead."""
+    from casework.domain.sessions import KINDS
+    from casework.scheduling.models import CaseSession
+
+    path = SESSION_PATH[phase]
+    contacts = [c for c in case.contacts if c.archived_at is None]
+    step = (now - opened) / (len(path) + 1)
+    for i, kind in enumerate(path):
+        start = (opened + step * (i + 1)).replace(hour=22, minute=0, second=0, microsecond=0)
+        if start >= now:
+            continue
+        session = CaseSession(
+            case=case,
+            lead=lead,
+            kind=kind,
+            title=KINDS[kind],
+            starts_at=start,
+            duration_minutes=90 if i else 45,
+            place_kind="phone" if kind == "first_call" else "in_person",
+            place=None if kind == "first_call" else "Harbor Family Intervention, 40 Pier Street",
+            status="held",
+            contacts=contacts[:2],
+        )
+        db.session.add(session)
+    if upcoming and phase in NEXT_SESSION:
+        kind = NEXT_SESSION[phase]
+        days = 1 + (case.id or 0) % 9
+        start = (now + timedelta(days=days)).replace(
+            hour=23 - days % 3, minute=0, second=0, microsecond=0
+        )
+        db.session.add(
+            CaseSession(
+                case=case,
+                lead=lead,
+                kind=kind,
+                title=KINDS[kind],
+                starts_at=start,
+                duration_minutes=90,
+                place_kind="video",
+                place="https://meet.example.org/harbor",
+                contacts=contacts,
+            )
+        )
 
 
 def _walk_phases(case, lead, target, opened, now, closing) -> None:
