@@ -55,3 +55,4 @@ lint: install-dev
 bench: install-dev
 	$(BIN)/python -m bench.seed_bulk
 	$(BIN)/python -m bench.caseload
+	$(BIN)/python -m bench.feed_and_handout

@@ -26,8 +26,9 @@ def main(count: int = 100_000) -> None:
             db.session.commit()
             demo.bulk_cases(count)
             statements = []
-            event.listen(db.engine, "before_cursor_execute",
-                         lambda *args: statements.append(args[2]))
+            event.listen(
+                db.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+            )
         for email in ("interventionist@example.org", "supervisor@example.org"):
             client = app.test_client()
             client.post("/login", data={"email": email, "password": "bench-password"})

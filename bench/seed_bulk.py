@@ -19,8 +19,11 @@ def main(count: int = 100_000) -> None:
         run = [FLASK, "--app", "casework"]
         subprocess.run([*run, "db", "upgrade"], env=env, check=True, capture_output=True)
         started = time.perf_counter()
-        subprocess.run([*run, "seed-demo", "--password", "bench-password", "--cases", str(count)],
-                       env=env, check=True)
+        subprocess.run(
+            [*run, "seed-demo", "--password", "bench-password", "--cases", str(count)],
+            env=env,
+            check=True,
+        )
         print(f"seed-demo --cases {count}: {time.perf_counter() - started:.1f} s (whole command)")
 
 
