@@ -135,12 +135,22 @@ def test_sessions_either_side_of_a_clock_change_keep_their_wall_time(people, as_
     case = people["case"]
     client = as_user(people["owner"])
     for day in ("2030-10-29", "2030-11-05"):  # clocks go back on 2030-11-03
-        response = client.post(f"/cases/{case.reference}/sessions/new", data={
-            "kind": "family_education", "date": day, "time": "18:30",
-            "duration_minutes": "60", "place_kind": "video", "place": "https://video.example"})
+        response = client.post(
+            f"/cases/{case.reference}/sessions/new",
+            data={
+                "kind": "family_education",
+                "date": day,
+                "time": "18:30",
+                "duration_minutes": "60",
+                "place_kind": "video",
+                "place": "https://video.example",
+            },
+        )
         assert response.status_code == 302
-    events = sorted(_events(app.test_client().get(_feed_url(client)).data).values(),
-                    key=lambda e: e.decoded("DTSTART"))
+    events = sorted(
+        _events(app.test_client().get(_feed_url(client)).data).values(),
+        key=lambda e: e.decoded("DTSTART"),
+    )
     starts = [e.decoded("DTSTART") for e in events]
     assert [(s.hour, s.minute) for s in starts] == [(18, 30), (18, 30)]
     assert [s.astimezone(UTC).hour for s in starts] == [22, 23]
