@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.session_protection = "strong"
 
     from casework import models  # noqa: F401  every table, for Alembic and create_all
+    from casework.assessment.views import bp as assessment_bp
     from casework.audit.views import bp as audit_bp
     from casework.auth import session as auth_session
     from casework.auth.admin_views import bp as users_bp
@@ -46,7 +47,15 @@ def create_app(config: dict | None = None) -> Flask:
     from casework.portal.views import bp as portal_bp
     from casework.scheduling.views import bp as scheduling_bp
 
-    for blueprint in (auth_bp, users_bp, audit_bp, cases_bp, scheduling_bp, portal_bp):
+    for blueprint in (
+        auth_bp,
+        users_bp,
+        audit_bp,
+        cases_bp,
+        scheduling_bp,
+        assessment_bp,
+        portal_bp,
+    ):
         app.register_blueprint(blueprint)
 
     app.before_request(auth_session.end_idle_sessions)

@@ -1,5 +1,6 @@
 """Imports every model so the metadata is complete (Alembic, create_all)."""
 
+from casework.assessment.models import Assessment, SafetyPlan, Screening
 from casework.audit.models import AuditEvent
 from casework.auth.models import User
 from casework.cases.models import Contact, FamilyCase, PhaseChange, ReferenceCounter
@@ -7,6 +8,9 @@ from casework.printing.models import PrintedDocument
 from casework.scheduling.models import CalendarFeed, CaseSession
 
 __all__ = [
+    "Assessment",
+    "SafetyPlan",
+    "Screening",
     "AuditEvent",
     "CalendarFeed",
     "CaseSession",

@@ -1,7 +1,8 @@
 """Jinja filters and the values every page can use."""
 
+from casework.assessment.summary import readable_sections
 from casework.cases.models import CONCERNS, CONTACT_METHODS, STATUSES, URGENCIES
-from casework.domain import sessions
+from casework.domain import instruments, risk, sessions
 from casework.domain.phases import (
     CLOSING_REASONS,
     OPEN_PHASES,
@@ -39,4 +40,7 @@ def register(app) -> None:
         session_statuses=sessions.STATUSES,
         place_labels=sessions.PLACES,
         practice_timezone=app.config["PRACTICE_TIMEZONE"],
+        risk_flag_text=risk.FLAGS,
+        instrument_flag_labels=instruments.FLAG_LABELS,
+        readable_sections=readable_sections,
     )

@@ -20,6 +20,7 @@ class Action(StrEnum):
     EXPORT = "export"
     PRINT = "print"
     ACCESS_DENIED = "access_denied"
+    OVERRIDE = "override"
 
 
 class AuditEvent(db.Model):

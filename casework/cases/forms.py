@@ -121,6 +121,11 @@ class PhaseForm(FlaskForm):
         validators=[Optional()],
     )
     reason = TextAreaField("Reason", validators=optional_text(1000), filters=STRIP)
+    override_reason = TextAreaField(
+        "Supervisor override: why the intervention may go ahead without a safety plan",
+        validators=optional_text(1000),
+        filters=STRIP,
+    )
 
 
 class ReassignForm(FlaskForm):

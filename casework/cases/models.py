@@ -59,6 +59,8 @@ class FamilyCase(db.Model):
     interventionist_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     co_interventionist_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     summary: Mapped[str | None] = mapped_column(Text)
+    # Kept in step by the assessment service, so lists can show flags for free.
+    risk_flags: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -152,6 +152,16 @@ def change_phase(
     return change
 
 
+def override_gate(case: FamilyCase, blockers: list[str], reason: str) -> None:
+    """A supervisor lets the case past a safety gate; the reason is kept."""
+    record(
+        Action.OVERRIDE,
+        case=case,
+        obj=case,
+        summary=f"Supervisor override of the safety gate ({'; '.join(blockers)}): {reason}",
+    )
+
+
 def reassign(case: FamilyCase, lead: User, co: User | None, reason: str) -> None:
     old_lead, old_co = case.interventionist, case.co_interventionist
     case.interventionist_id = lead.id

@@ -6,6 +6,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from casework.assessment.service import has_safety_plan
 from casework.audit.queries import timeline
 from casework.auth.guards import clinical_required, staff_required, supervisor_required
 from casework.auth.models import User
@@ -21,7 +22,7 @@ from casework.cases.forms import (
     ReassignForm,
 )
 from casework.cases.models import FamilyCase
-from casework.domain import phases
+from casework.domain import phases, risk
 from casework.domain.phases import OPEN_PHASES, Phase
 from casework.extensions import db
 from casework.forms import options, page_number
@@ -309,11 +310,29 @@ def change_phase(ref):
         except phases.TransitionError as exc:
             form.target.errors = [*form.target.errors, str(exc)]
         else:
+            blockers = _gate(case, transition)
+            override = form.override_reason.data if current_user.sees_every_case else ""
+            if blockers and not override:
+                form.target.errors = [*form.target.errors, *blockers]
+                return _phase_page(case, form, blockers)
+            if blockers:
+                service.override_gate(case, blockers, override)
             service.change_phase(case, current_user, transition, form.closing_reason.data or None)
             db.session.commit()
             flash(f"{case.reference} is now in {case.phase_enum.label}.", "success")
             return redirect(url_for("cases.overview", ref=ref))
-    html = render_template("cases/phase.html", case=case, form=form)
+    return _phase_page(case, form, [])
+
+
+def _gate(case, transition) -> list[str]:
+    """What stops this move (only entering the intervention phase is gated)."""
+    if transition.dst is not Phase.INTERVENTION or transition.kind == "back":
+        return []
+    return risk.intervention_blockers(case.risk_flags or [], has_safety_plan=has_safety_plan(case))
+
+
+def _phase_page(case, form, blockers):
+    html = render_template("cases/phase.html", case=case, form=form, blockers=blockers)
     db.session.commit()
     return html, 422 if form.errors else 200
 

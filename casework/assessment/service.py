@@ -1,0 +1,177 @@
+"""Writes to assessments, screenings and safety plans; each makes its audit
+event and keeps the case's risk flags in step. The view commits."""
+
+from sqlalchemy import func, select
+
+from casework.assessment.models import Assessment, SafetyPlan, Screening
+from casework.audit.models import Action
+from casework.audit.service import record
+from casework.domain import instruments, risk
+from casework.extensions import db
+from casework.timeutil import utcnow
+
+
+class AssessmentLocked(Exception):
+    pass
+
+
+def current(case) -> Assessment | None:
+    return db.session.scalar(
+        select(Assessment)
+        .where(Assessment.case_id == case.id)
+        .order_by(Assessment.number.desc())
+        .limit(1)
+    )
+
+
+def version(case, number: int) -> Assessment | None:
+    return db.session.scalar(
+        select(Assessment).where(Assessment.case_id == case.id, Assessment.number == number)
+    )
+
+
+def all_versions(case) -> list[Assessment]:
+    return list(
+        db.session.scalars(
+            select(Assessment)
+            .where(Assessment.case_id == case.id)
+            .order_by(Assessment.number.desc())
+        )
+    )
+
+
+def screenings(case, code: str | None = None) -> list[Screening]:
+    query = select(Screening).where(Screening.case_id == case.id)
+    if code:
+        query = query.where(Screening.code == code)
+    return list(db.session.scalars(query.order_by(Screening.administered_on, Screening.id)))
+
+
+def latest_safety_plan(case) -> SafetyPlan | None:
+    return db.session.scalar(
+        select(SafetyPlan)
+        .where(SafetyPlan.case_id == case.id)
+        .order_by(SafetyPlan.recorded_at.desc(), SafetyPlan.id.desc())
+        .limit(1)
+    )
+
+
+def has_safety_plan(case) -> bool:
+    return bool(
+        db.session.scalar(
+            select(func.count()).select_from(SafetyPlan).where(SafetyPlan.case_id == case.id)
+        )
+    )
+
+
+def latest_by_code(items: list[Screening]) -> dict[str, Screening]:
+    """The newest administration of each instrument (items oldest first)."""
+    latest: dict[str, Screening] = {}
+    for item in items:
+        latest[item.code] = item
+    return latest
+
+
+def refresh_flags(case) -> list[str]:
+    """Recompute the case's risk flags from its current assessment and scores."""
+    db.session.flush()
+    assessment = current(case)
+    latest = latest_by_code(screenings(case))
+    case.risk_flags = risk.risk_flags(
+        assessment.data if assessment else None, [s.flags for s in latest.values()]
+    )
+    return case.risk_flags
+
+
+def save_draft(case, user, data: dict) -> Assessment:
+    assessment = current(case)
+    if assessment is None:
+        assessment = Assessment(
+            case_id=case.id, number=1, created_by_id=user.id, reason="First assessment"
+        )
+        db.session.add(assessment)
+    elif assessment.locked:
+        raise AssessmentLocked()
+    assessment.data = data
+    flags = refresh_flags(case)
+    record(
+        Action.UPDATE,
+        case=case,
+        obj=assessment,
+        summary=f"Assessment version {assessment.number} saved as a draft"
+        + (f"; flags: {', '.join(risk.FLAGS[f][0] for f in flags)}" if flags else ""),
+    )
+    return assessment
+
+
+def complete(case, user, assessment: Assessment) -> None:
+    if assessment.locked:
+        raise AssessmentLocked()
+    assessment.status = "completed"
+    assessment.completed_by_id = user.id
+    assessment.completed_at = utcnow()
+    record(
+        Action.UPDATE,
+        case=case,
+        obj=assessment,
+        summary=f"Assessment version {assessment.number} completed and locked",
+    )
+
+
+def revise(case, user, reason: str) -> Assessment:
+    """Start a new draft from the completed current version."""
+    old = current(case)
+    if old is None or not old.locked:
+        raise AssessmentLocked()
+    new = Assessment(
+        case_id=case.id,
+        number=old.number + 1,
+        created_by_id=user.id,
+        data=dict(old.data),
+        reason=reason,
+    )
+    db.session.add(new)
+    record(
+        Action.CREATE,
+        case=case,
+        obj=new,
+        summary=f"Assessment version {new.number} started: {reason}",
+    )
+    return new
+
+
+def record_screening(
+    case, user, code: str, answers: dict, *, administered_on, respondent: str, sex: str | None
+) -> Screening:
+    result = instruments.score(code, answers, sex=sex)
+    contact_id = int(respondent) if respondent != "loved_one" else None
+    screening = Screening(
+        case_id=case.id,
+        code=code,
+        administered_on=administered_on,
+        respondent="loved_one" if contact_id is None else "family",
+        contact_id=contact_id,
+        sex=sex,
+        answers=answers,
+        total=result.total,
+        band=result.band,
+        severity=result.severity,
+        flags=list(result.flags),
+        recorded_by_id=user.id,
+    )
+    db.session.add(screening)
+    refresh_flags(case)
+    record(
+        Action.CREATE,
+        case=case,
+        obj=screening,
+        summary=f"{code} recorded: {result.total} ({result.band})",
+    )
+    return screening
+
+
+def record_safety_plan(case, user, fields: dict) -> SafetyPlan:
+    plan = SafetyPlan(case_id=case.id, recorded_by_id=user.id, **fields)
+    db.session.add(plan)
+    record(Action.CREATE, case=case, obj=plan, summary="Safety plan recorded")
+    return plan

@@ -1,0 +1,260 @@
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from casework.assessment import service
+from casework.assessment.charts import trend
+from casework.assessment.forms import (
+    SECTIONS,
+    AssessmentForm,
+    CompleteForm,
+    ReviseForm,
+    SafetyPlanForm,
+    screening_form_class,
+)
+from casework.assessment.summary import summary_context
+from casework.audit.models import Action
+from casework.audit.service import record
+from casework.auth.guards import clinical_required
+from casework.cases.access import load_case
+from casework.domain import instruments, risk
+from casework.extensions import db
+from casework.timeutil import local_today
+
+bp = Blueprint("assessment", __name__)
+
+
+def charts_for(items) -> list[dict]:
+    """Latest score and trend chart for each instrument given on the case."""
+    latest = service.latest_by_code(items)
+    out = []
+    for code, instrument in instruments.INSTRUMENTS.items():
+        if code not in latest:
+            continue
+        points = [(s.administered_on.strftime("%b %-d"), s.total) for s in items if s.code == code]
+        out.append(
+            {
+                "instrument": instrument,
+                "latest": latest[code],
+                "chart": trend(instrument, points),
+                "count": len(points),
+            }
+        )
+    return out
+
+
+@bp.get("/cases/<ref>/assessment/")
+@clinical_required
+def overview(ref):
+    case = load_case(ref)
+    items = service.screenings(case)
+    html = render_template(
+        "assessment/overview.html",
+        case=case,
+        assessment=service.current(case),
+        versions=service.all_versions(case),
+        charts=charts_for(items),
+        safety_plan=service.latest_safety_plan(case),
+        sections=SECTIONS,
+        complete_form=CompleteForm(),
+        revise_form=ReviseForm(),
+        risk_flags=risk.FLAGS,
+        instruments=instruments.INSTRUMENTS,
+        blockers=risk.intervention_blockers(
+            case.risk_flags, has_safety_plan=service.has_safety_plan(case)
+        ),
+    )
+    db.session.commit()
+    return html
+
+
+@bp.route("/cases/<ref>/assessment/edit", methods=["GET", "POST"])
+@clinical_required
+def edit(ref):
+    case = load_case(ref)
+    assessment = service.current(case)
+    if assessment is not None and assessment.locked:
+        flash("This version is completed and locked. Start a new version to change it.", "info")
+        return redirect(url_for("assessment.overview", ref=ref))
+    if request.method == "GET":
+        form = AssessmentForm(data=assessment.data if assessment else None)
+        form.version.data = assessment.version if assessment else ""
+        html = render_template(
+            "assessment/edit.html", case=case, form=form, assessment=assessment, sections=SECTIONS
+        )
+        db.session.commit()
+        return html
+    form = AssessmentForm()
+    if "add_substance" in request.form or "add_treatment" in request.form:
+        (
+            form.substances if "add_substance" in request.form else form.prior_treatment
+        ).append_entry()
+        return render_template(
+            "assessment/edit.html", case=case, form=form, assessment=assessment, sections=SECTIONS
+        )
+    if not form.validate_on_submit():
+        return render_template(
+            "assessment/edit.html", case=case, form=form, assessment=assessment, sections=SECTIONS
+        ), 422
+    if assessment is not None and form.version.data != str(assessment.version):
+        form.version.data = assessment.version
+        return render_template(
+            "assessment/edit.html",
+            case=case,
+            form=form,
+            assessment=assessment,
+            sections=SECTIONS,
+            conflict=True,
+        ), 409
+    try:
+        service.save_draft(case, current_user, form.section_data())
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return render_template(
+            "assessment/edit.html",
+            case=case,
+            form=form,
+            assessment=assessment,
+            sections=SECTIONS,
+            conflict=True,
+        ), 409
+    flash("Assessment saved as a draft.", "success")
+    return redirect(url_for("assessment.overview", ref=ref))
+
+
+@bp.post("/cases/<ref>/assessment/complete")
+@clinical_required
+def complete(ref):
+    case = load_case(ref)
+    assessment = service.current(case)
+    if assessment is None or not CompleteForm().validate_on_submit():
+        abort(400)
+    if assessment.locked:
+        flash("That version is already completed.", "info")
+    else:
+        service.complete(case, current_user, assessment)
+        db.session.commit()
+        flash(f"Assessment version {assessment.number} is completed and locked.", "success")
+    return redirect(url_for("assessment.overview", ref=ref))
+
+
+@bp.post("/cases/<ref>/assessment/revise")
+@clinical_required
+def revise(ref):
+    case = load_case(ref)
+    form = ReviseForm()
+    if not form.validate_on_submit():
+        flash("Say why the assessment is changing.", "error")
+        return redirect(url_for("assessment.overview", ref=ref))
+    try:
+        new = service.revise(case, current_user, form.reason.data)
+    except service.AssessmentLocked:
+        flash("Only a completed assessment starts a new version.", "error")
+        return redirect(url_for("assessment.overview", ref=ref))
+    db.session.commit()
+    flash(f"Version {new.number} started. The earlier version stays readable.", "success")
+    return redirect(url_for("assessment.edit", ref=ref))
+
+
+@bp.get("/cases/<ref>/assessment/versions/<int:number>")
+@clinical_required
+def version(ref, number):
+    case = load_case(ref)
+    assessment = service.version(case, number) or abort(404)
+    html = render_template(
+        "assessment/version.html", case=case, assessment=assessment, sections=SECTIONS
+    )
+    db.session.commit()
+    return html
+
+
+@bp.route("/cases/<ref>/screenings/<code>/new", methods=["GET", "POST"])
+@clinical_required
+def new_screening(ref, code):
+    case = load_case(ref)
+    instrument = instruments.INSTRUMENTS.get(code) or abort(404)
+    respondents = [("loved_one", "The loved one")] + [
+        (str(c.id), f"{c.name} ({c.relationship_to_loved_one}), reporting")
+        for c in case.active_contacts
+    ]
+    form = screening_form_class(instrument, respondents)()
+    if request.method == "GET":
+        form.administered_on.data = local_today()
+    elif form.validate_on_submit():
+        answers = {item.key: int(getattr(form, item.key).data) for item in instrument.items}
+        try:
+            screening = service.record_screening(
+                case,
+                current_user,
+                code,
+                answers,
+                administered_on=form.administered_on.data,
+                respondent=form.respondent.data,
+                sex=form.sex.data or None,
+            )
+        except ValueError as exc:
+            form.administered_on.errors = [*form.administered_on.errors, str(exc)]
+        else:
+            db.session.commit()
+            flash(f"{code}: {screening.total} ({screening.band}).", "success")
+            return redirect(url_for("assessment.overview", ref=ref) + "#screenings")
+    html = render_template(
+        "assessment/screening_form.html", case=case, form=form, instrument=instrument
+    )
+    db.session.commit()
+    return html, 422 if form.errors else 200
+
+
+@bp.route("/cases/<ref>/safety-plan", methods=["GET", "POST"])
+@clinical_required
+def safety_plan(ref):
+    case = load_case(ref)
+    latest = service.latest_safety_plan(case)
+    form = SafetyPlanForm(obj=latest) if request.method == "GET" else SafetyPlanForm()
+    if form.validate_on_submit():
+        fields = {
+            name: getattr(form, name).data
+            for name in ("warning_signs", "coping_steps", "people_to_call", "means_safety")
+        }
+        service.record_safety_plan(case, current_user, fields)
+        db.session.commit()
+        flash("Safety plan recorded.", "success")
+        return redirect(url_for("assessment.overview", ref=ref))
+    html = render_template("assessment/safety_plan.html", case=case, form=form, latest=latest)
+    db.session.commit()
+    return html, 422 if form.errors else 200
+
+
+@bp.get("/cases/<ref>/assessment/summary.pdf")
+@clinical_required
+def summary_pdf(ref):
+    from casework.printing import render_pdf
+
+    case = load_case(ref)
+    assessment = service.current(case) or abort(404)
+    items = service.screenings(case)
+    context = summary_context(
+        case, assessment, charts_for(items), items, practice=current_app.config["PRACTICE_NAME"]
+    )
+    pdf = render_pdf("assessment_summary.html", context)
+    record(Action.PRINT, case=case, obj=assessment, summary="Assessment summary printed")
+    db.session.commit()
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="assessment-{case.reference}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
