@@ -29,6 +29,7 @@ instance/config.py:
 
 run: install instance/config.py
 	$(FLASK) db upgrade
+	$(FLASK) library sync
 	$(FLASK) seed-demo --password "$(DEMO_PASSWORD)" --if-empty
 	@echo ""
 	@echo "Demo logins (password: $(DEMO_PASSWORD)):"

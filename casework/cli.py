@@ -46,6 +46,9 @@ def seed_demo(password, bulk, if_empty):
     if if_empty and demo.has_accounts():
         click.echo("The database already has accounts; leaving it as it is.")
         return
+    from casework.education import library
+
+    library.sync()
     created = demo.seed_practice(password)
     db.session.commit()
     click.echo(f"Demo practice: {created} cases." if created else "Demo practice already present.")
@@ -57,6 +60,21 @@ def seed_demo(password, bulk, if_empty):
         click.echo(f"Added {bulk} synthetic cases in {time.perf_counter() - started:.1f} s.")
 
 
+@click.group("library")
+def library_group():
+    """The shipped education modules."""
+
+
+@library_group.command("sync")
+def library_sync():
+    """Load new shipped modules and newer versions of them, by slug and version."""
+    from casework.education import library
+
+    counts = library.sync()
+    db.session.commit()
+    click.echo("Library: {created} new, {updated} updated, {unchanged} unchanged.".format(**counts))
+
+
 def register(app) -> None:
-    for command in (create_user, seed_demo):
+    for command in (create_user, seed_demo, library_group):
         app.cli.add_command(command)

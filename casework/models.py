@@ -4,10 +4,22 @@ from casework.assessment.models import Assessment, SafetyPlan, Screening
 from casework.audit.models import AuditEvent
 from casework.auth.models import User
 from casework.cases.models import Contact, FamilyCase, PhaseChange, ReferenceCounter
+from casework.education.models import (
+    Assignment,
+    EducationModule,
+    ModuleVersion,
+    Packet,
+    PortalInvite,
+)
 from casework.printing.models import PrintedDocument
 from casework.scheduling.models import CalendarFeed, CaseSession
 
 __all__ = [
+    "Assignment",
+    "EducationModule",
+    "ModuleVersion",
+    "Packet",
+    "PortalInvite",
     "Assessment",
     "SafetyPlan",
     "Screening",

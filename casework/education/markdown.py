@@ -1,0 +1,55 @@
+"""Markdown written by people becomes clean HTML: markdown-it-py, then nh3."""
+
+import nh3
+from markdown_it import MarkdownIt
+
+# Raw HTML in the Markdown is shown as text, never passed through.
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True}).enable(
+    "table"
+)
+
+# No images: a module may not make a reader's browser, or the PDF renderer,
+# fetch anything. Links keep their text and may only point to web or mail.
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "strong",
+    "em",
+    "blockquote",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+
+
+def render(text: str) -> str:
+    html = _md.render(text or "")
+    # h1 is the module's own title: demote any in the body.
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def reading_minutes(text: str) -> int:
+    words = len((text or "").split())
+    return max(1, -(-words // 200))

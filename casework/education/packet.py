@@ -1,0 +1,51 @@
+"""An education packet as the plain dict the printer takes."""
+
+from markupsafe import Markup
+
+from casework.disclosure import REDISCLOSURE_STATEMENT
+from casework.domain import sessions as session_rules
+from casework.templating import CRISIS_LINES
+from casework.timeutil import to_local
+
+
+def packet_context(packet, versions, *, case, sessions, practice: dict) -> dict:
+    lead = case.interventionist
+    letter = [p.strip() for p in (packet.cover_letter or "").split("\n\n") if p.strip()]
+    return {
+        "practice": practice,
+        "title": packet.title,
+        "family_name": packet.family_name,
+        "prepared_on": packet.created_at.strftime("%B %-d, %Y"),
+        "interventionist": {
+            "name": lead.name,
+            "phone": lead.phone or practice["phone"],
+            "email": lead.email,
+        },
+        "letter": letter,
+        "modules": [
+            {
+                "anchor": f"m-{v.module.slug}",
+                "title": v.title,
+                "summary": v.summary,
+                "minutes": v.reading_minutes,
+                "sources": v.sources,
+                # Rendered from Markdown and cleaned by nh3 when the version was saved.
+                "html": Markup(v.body_html),  # noqa: S704
+            }
+            for v in versions
+        ],
+        "schedule": [
+            {
+                "when": session_rules.date_in_words(to_local(s.starts_at)),
+                "title": s.title,
+                "place": session_rules.PLACES[s.place_kind] + (f": {s.place}" if s.place else ""),
+            }
+            for s in sessions
+        ]
+        if packet.include_schedule
+        else [],
+        "include_schedule": packet.include_schedule,
+        "include_contacts": packet.include_contacts,
+        "crisis": [[name, how] for name, how, _ in CRISIS_LINES],
+        "redisclosure": REDISCLOSURE_STATEMENT,
+    }

@@ -1,0 +1,290 @@
+"""Writes for the education area: modules, assignments, portal invites and
+packets. Each function adds its audit event; the view commits."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from casework.audit.models import Action
+from casework.audit.service import record
+from casework.auth.models import Role, User
+from casework.auth.passwords import hash_password
+from casework.education import library
+from casework.education.models import (
+    Assignment,
+    EducationModule,
+    ModuleVersion,
+    Packet,
+    PortalInvite,
+)
+from casework.extensions import db
+from casework.timeutil import utcnow
+
+INVITE_HOURS = 72
+
+
+class InviteError(ValueError):
+    """The link cannot be used; the message says what to do."""
+
+
+# ---- modules -------------------------------------------------------------------
+
+
+def active_modules(search: str | None = None) -> list[EducationModule]:
+    modules = db.session.scalars(
+        select(EducationModule).where(EducationModule.archived_at.is_(None))
+    ).all()
+    if search:
+        term = search.lower()
+        modules = [
+            m
+            for m in modules
+            if term in m.latest.title.lower() or term in (m.topics or "").lower() or term in m.slug
+        ]
+    return sorted(modules, key=lambda m: m.latest.title.lower())
+
+
+def write_module(
+    user,
+    module: EducationModule | None,
+    *,
+    slug: str,
+    title: str,
+    summary: str,
+    topics: str | None,
+    body: str,
+    sources: str | None,
+) -> EducationModule:
+    """Create a practice module, or publish a new version of one."""
+    if module is None:
+        module = EducationModule(slug=slug, origin="practice", topics=topics, created_by_id=user.id)
+        db.session.add(module)
+        number = 1
+    else:
+        module.topics = topics
+        number = module.latest.number + 1
+    library.new_version(module, number, title=title, summary=summary, body=body, sources=sources)
+    db.session.flush()
+    record(
+        Action.CREATE if number == 1 else Action.UPDATE,
+        obj=module,
+        summary=f"Education module {slug} version {number} published",
+    )
+    return module
+
+
+def archive_module(module: EducationModule, reason: str) -> None:
+    module.archived_at = utcnow()
+    module.archive_reason = reason
+    record(Action.UPDATE, obj=module, summary=f"Education module {module.slug} archived: {reason}")
+
+
+# ---- assignments ---------------------------------------------------------------
+
+
+def assignments_for(case) -> list[Assignment]:
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.case_id == case.id)
+            .order_by(Assignment.assigned_at, Assignment.id)
+        )
+    )
+
+
+def assign(case, user, modules: list[EducationModule], contacts: list, *, due_on, note) -> int:
+    """Give each module's latest version to each contact; skips what they already have."""
+    have = {(a.contact_id, a.module_id) for a in assignments_for(case)}
+    made = 0
+    for contact in contacts:
+        for module in modules:
+            if (contact.id, module.id) in have:
+                continue
+            db.session.add(
+                Assignment(
+                    case_id=case.id,
+                    contact_id=contact.id,
+                    module_id=module.id,
+                    module_version_id=module.latest.id,
+                    assigned_by_id=user.id,
+                    due_on=due_on,
+                    note=note,
+                )
+            )
+            made += 1
+    if made:
+        titles = ", ".join(m.latest.title for m in modules)
+        names = ", ".join(c.name for c in contacts)
+        record(
+            Action.CREATE,
+            case=case,
+            object_type="Assignment",
+            summary=f"Reading assigned to {names}: {titles}",
+        )
+    return made
+
+
+def move_to_latest(case, assignment: Assignment) -> None:
+    latest = db.session.get(EducationModule, assignment.module_id).latest
+    if latest.id == assignment.module_version_id:
+        return
+    assignment.module_version_id = latest.id
+    assignment.module_version = latest
+    assignment.finished_at = None  # a new text to read
+    record(
+        Action.UPDATE,
+        case=case,
+        obj=assignment,
+        summary=f"{assignment.contact.name} moved to version {latest.number} of {latest.title}",
+    )
+
+
+def mark_opened(assignment: Assignment) -> None:
+    if assignment.opened_at is None:
+        assignment.opened_at = utcnow()
+
+
+def mark_finished(assignment: Assignment) -> None:
+    mark_opened(assignment)
+    if assignment.finished_at is None:
+        assignment.finished_at = utcnow()
+        record(
+            Action.UPDATE,
+            case=assignment.contact.case,
+            obj=assignment,
+            summary=f"{assignment.contact.name} finished {assignment.module_version.title}",
+        )
+
+
+# ---- portal invites --------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite(case, user, contact) -> str:
+    """A new single-use token for the contact (returned once, stored hashed)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    for old in db.session.scalars(
+        select(PortalInvite).where(
+            PortalInvite.contact_id == contact.id, PortalInvite.used_at.is_(None)
+        )
+    ):
+        old.expires_at = min(old.expires_at, now)  # one live link at a time
+    db.session.add(
+        PortalInvite(
+            contact_id=contact.id,
+            token_hash=_digest(token),
+            created_by_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(hours=INVITE_HOURS),
+        )
+    )
+    record(
+        Action.CREATE,
+        case=case,
+        obj=contact,
+        object_type="PortalInvite",
+        summary=f"Portal invitation made for {contact.name}",
+    )
+    return token
+
+
+def find_invite(token: str) -> PortalInvite:
+    found = db.session.scalar(
+        select(PortalInvite).where(PortalInvite.token_hash == _digest(token or ""))
+    )
+    if found is None:
+        raise InviteError("This link is not valid.")
+    if found.used_at is not None:
+        raise InviteError("This link has already been used.")
+    if found.expires_at <= utcnow():
+        raise InviteError("This link has expired.")
+    if found.contact.archived_at is not None:
+        raise InviteError("This link is no longer valid.")
+    return found
+
+
+def accept_invite(found: PortalInvite, password: str) -> User:
+    contact = found.contact
+    found.used_at = utcnow()
+    user = db.session.get(User, contact.user_id) if contact.user_id else None
+    if user is None:
+        email = (contact.email or f"contact-{contact.id}@portal.invalid").lower()
+        if db.session.scalar(select(User).where(User.email == email)):
+            raise InviteError(
+                "An account already uses this email. Ask your interventionist for help."
+            )
+        user = User(
+            email=email,
+            name=contact.name,
+            role=Role.FAMILY.value,
+            password_hash=hash_password(password),
+        )
+        db.session.add(user)
+        db.session.flush()
+        contact.user_id = user.id
+    else:
+        user.password_hash = hash_password(password)
+        user.rotate_session_token()
+        user.active = True
+    record(
+        Action.UPDATE,
+        case=contact.case,
+        obj=contact,
+        actor=user,
+        summary=f"{contact.name} accepted the portal invitation",
+    )
+    return user
+
+
+# ---- packets ------------------------------------------------------------------------
+
+
+def create_packet(
+    case, user, *, title, family_name, cover_letter, versions, include_schedule, include_contacts
+) -> Packet:
+    packet = Packet(
+        case_id=case.id,
+        title=title,
+        family_name=family_name,
+        cover_letter=cover_letter,
+        module_version_ids=[v.id for v in versions],
+        include_schedule=include_schedule,
+        include_contacts=include_contacts,
+        created_by_id=user.id,
+    )
+    db.session.add(packet)
+    db.session.flush()
+    record(
+        Action.CREATE,
+        case=case,
+        obj=packet,
+        summary=f"Education packet “{title}” built ({len(versions)} modules)",
+    )
+    return packet
+
+
+def share_packet(case, packet: Packet) -> None:
+    if packet.shared_at is None:
+        packet.shared_at = utcnow()
+        record(
+            Action.UPDATE,
+            case=case,
+            obj=packet,
+            summary=f"Education packet “{packet.title}” shared to the family portal",
+        )
+
+
+def packet_versions(packet: Packet) -> list[ModuleVersion]:
+    found = {
+        v.id: v
+        for v in db.session.scalars(
+            select(ModuleVersion).where(ModuleVersion.id.in_(packet.module_version_ids))
+        )
+    }
+    return [found[i] for i in packet.module_version_ids if i in found]
