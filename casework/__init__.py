@@ -44,6 +44,8 @@ def create_app(config: dict | None = None) -> Flask:
     from casework.auth.admin_views import bp as users_bp
     from casework.auth.views import bp as auth_bp
     from casework.cases.views import bp as cases_bp
+    from casework.education.views import bp as education_bp
+    from casework.portal.invites import bp as invites_bp
     from casework.portal.views import bp as portal_bp
     from casework.scheduling.views import bp as scheduling_bp
 
@@ -54,7 +56,9 @@ def create_app(config: dict | None = None) -> Flask:
         cases_bp,
         scheduling_bp,
         assessment_bp,
+        education_bp,
         portal_bp,
+        invites_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -24,6 +24,7 @@ from casework.cases.forms import (
 from casework.cases.models import FamilyCase
 from casework.domain import phases, risk
 from casework.domain.phases import OPEN_PHASES, Phase
+from casework.education import queries as education_queries
 from casework.extensions import db
 from casework.forms import options, page_number
 from casework.scheduling import queries as session_queries
@@ -94,9 +95,16 @@ def caseload():
         if not groups or groups[-1][0] != item.phase_enum:
             groups.append((item.phase_enum, []))
         groups[-1][1].append(item)
-    upcoming = session_queries.cases_with_upcoming([c.id for c in page.items])
+    ids = [c.id for c in page.items]
+    upcoming = session_queries.cases_with_upcoming(ids)
+    overdue = education_queries.cases_with_overdue_reading(ids)
     steps = {
-        c.id: phases.next_step(c.phase, upcoming_session=c.id in upcoming, status=c.status)
+        c.id: phases.next_step(
+            c.phase,
+            upcoming_session=c.id in upcoming,
+            status=c.status,
+            overdue_reading=c.id in overdue,
+        )
         for c in page.items
     }
     return render_template(
@@ -148,7 +156,10 @@ def overview(ref):
         events=timeline(case),
         next_session=upcoming,
         next_step=phases.next_step(
-            case.phase, upcoming_session=upcoming is not None, status=case.status
+            case.phase,
+            upcoming_session=upcoming is not None,
+            status=case.status,
+            overdue_reading=bool(education_queries.cases_with_overdue_reading([case.id])),
         ),
     )
     db.session.commit()

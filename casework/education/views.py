@@ -1,0 +1,385 @@
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from casework.audit.models import Action
+from casework.audit.service import record
+from casework.auth.guards import clinical_required
+from casework.cases.access import load_case
+from casework.education import markdown, service
+from casework.education.forms import (
+    ArchiveModuleForm,
+    AssignForm,
+    ConfirmForm,
+    LibrarySearchForm,
+    ModuleForm,
+    PacketForm,
+)
+from casework.education.models import Assignment, EducationModule, Packet
+from casework.education.packet import packet_context
+from casework.extensions import db
+from casework.forms import options
+from casework.scheduling.models import CaseSession
+from casework.timeutil import local_today, utcnow
+
+bp = Blueprint("education", __name__)
+
+
+def _module_or_404(slug: str) -> EducationModule:
+    return db.session.scalar(select(EducationModule).where(EducationModule.slug == slug)) or abort(
+        404
+    )
+
+
+# ---- the library ---------------------------------------------------------------
+
+
+@bp.get("/education/")
+@clinical_required
+def library():
+    form = LibrarySearchForm(request.args)
+    if not form.validate():
+        abort(400)
+    return render_template(
+        "education/library.html", form=form, modules=service.active_modules(form.q.data)
+    )
+
+
+def _preview(form: ModuleForm):
+    return Markup(markdown.render(form.body.data or ""))  # noqa: S704  cleaned by nh3
+
+
+@bp.route("/education/new", methods=["GET", "POST"])
+@clinical_required
+def new_module():
+    form = ModuleForm()
+    preview = None
+    if form.validate_on_submit():
+        if "preview" in request.form:
+            preview = _preview(form)
+        elif db.session.scalar(
+            select(EducationModule).where(EducationModule.slug == form.slug.data)
+        ):
+            form.slug.errors = [*form.slug.errors, "Another module already uses this name."]
+        else:
+            module = service.write_module(
+                current_user,
+                None,
+                slug=form.slug.data,
+                title=form.title.data,
+                summary=form.summary.data,
+                topics=form.topics.data,
+                body=form.body.data,
+                sources=form.sources.data,
+            )
+            db.session.commit()
+            flash(f"“{module.latest.title}” is in the library.", "success")
+            return redirect(url_for("education.module", slug=module.slug))
+    return render_template(
+        "education/module_form.html", form=form, module=None, preview=preview
+    ), 422 if form.errors else 200
+
+
+@bp.get("/education/<slug>/")
+@clinical_required
+def module(slug):
+    found = _module_or_404(slug)
+    return render_template(
+        "education/module.html",
+        module=found,
+        version=found.latest,
+        body=Markup(found.latest.body_html),  # noqa: S704  cleaned at save
+        archive_form=ArchiveModuleForm(),
+    )
+
+
+@bp.route("/education/<slug>/edit", methods=["GET", "POST"])
+@clinical_required
+def edit_module(slug):
+    found = _module_or_404(slug)
+    if found.origin != "practice" or found.archived_at:
+        flash("Shipped and archived modules cannot be edited here.", "error")
+        return redirect(url_for("education.module", slug=slug))
+    latest = found.latest
+    form = (
+        ModuleForm()
+        if request.method == "POST"
+        else ModuleForm(
+            slug=found.slug,
+            title=latest.title,
+            summary=latest.summary,
+            topics=found.topics,
+            sources=latest.sources,
+            body=latest.body_markdown,
+        )
+    )
+    form.slug.data = found.slug  # the name never changes
+    preview = None
+    if form.validate_on_submit():
+        if "preview" in request.form:
+            preview = _preview(form)
+        else:
+            service.write_module(
+                current_user,
+                found,
+                slug=found.slug,
+                title=form.title.data,
+                summary=form.summary.data,
+                topics=form.topics.data,
+                body=form.body.data,
+                sources=form.sources.data,
+            )
+            db.session.commit()
+            flash(
+                f"Version {found.latest.number} published. Families keep the version they "
+                "were given until you move them.",
+                "success",
+            )
+            return redirect(url_for("education.module", slug=slug))
+    return render_template(
+        "education/module_form.html", form=form, module=found, preview=preview
+    ), 422 if form.errors else 200
+
+
+@bp.post("/education/<slug>/archive")
+@clinical_required
+def archive_module(slug):
+    found = _module_or_404(slug)
+    form = ArchiveModuleForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "education/module.html",
+            module=found,
+            version=found.latest,
+            body=Markup(found.latest.body_html),  # noqa: S704
+            archive_form=form,
+        ), 422
+    service.archive_module(found, form.reason.data)
+    db.session.commit()
+    flash("Module archived. Families who have it can still read it.", "success")
+    return redirect(url_for("education.library"))
+
+
+# ---- a case's education --------------------------------------------------------
+
+
+def _family(case):
+    return [c for c in case.active_contacts]
+
+
+def _assign_form(case, form=None) -> AssignForm:
+    form = form or AssignForm()
+    form.modules.choices = options((m.id, m.latest.title) for m in service.active_modules())
+    form.contacts.choices = options(
+        (c.id, f"{c.name} ({c.relationship_to_loved_one})") for c in _family(case)
+    )
+    return form
+
+
+def _case_page(
+    case, assign_form=None, packet_form=None, status=200, invite_link=None, invited=None
+):
+    assignments = service.assignments_for(case)
+    by_contact = {c.id: [] for c in _family(case)}
+    for a in assignments:
+        by_contact.setdefault(a.contact_id, []).append(a)
+    packets = db.session.scalars(
+        select(Packet).where(Packet.case_id == case.id).order_by(Packet.created_at.desc())
+    ).all()
+    html = render_template(
+        "education/case.html",
+        case=case,
+        contacts=_family(case),
+        by_contact=by_contact,
+        assign_form=_assign_form(case, assign_form),
+        packets=packets,
+        today=local_today(),
+        confirm=ConfirmForm(),
+        invite_link=invite_link,
+        invited=invited,
+    )
+    db.session.commit()
+    return html, status
+
+
+@bp.get("/cases/<ref>/education/")
+@clinical_required
+def case_education(ref):
+    return _case_page(load_case(ref))
+
+
+@bp.post("/cases/<ref>/education/assign")
+@clinical_required
+def assign(ref):
+    case = load_case(ref)
+    form = _assign_form(case)
+    if not form.validate_on_submit():
+        return _case_page(case, assign_form=form, status=422)
+    modules = [m for m in service.active_modules() if m.id in form.modules.data]
+    contacts = [c for c in _family(case) if c.id in form.contacts.data]
+    made = service.assign(
+        case, current_user, modules, contacts, due_on=form.due_on.data, note=form.note.data
+    )
+    db.session.commit()
+    flash(
+        f"{made} reading assignment{'s' if made != 1 else ''} made."
+        if made
+        else "They already have those modules.",
+        "success",
+    )
+    return redirect(url_for("education.case_education", ref=ref))
+
+
+@bp.post("/cases/<ref>/education/assignments/<int:assignment_id>/latest")
+@clinical_required
+def move_to_latest(ref, assignment_id):
+    case = load_case(ref)
+    assignment = db.session.scalar(
+        select(Assignment).where(Assignment.id == assignment_id, Assignment.case_id == case.id)
+    ) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    service.move_to_latest(case, assignment)
+    db.session.commit()
+    flash("Moved to the newest version.", "success")
+    return redirect(url_for("education.case_education", ref=ref))
+
+
+@bp.post("/cases/<ref>/contacts/<int:contact_id>/invite")
+@clinical_required
+def invite(ref, contact_id):
+    case = load_case(ref)
+    contact = next((c for c in _family(case) if c.id == contact_id), None) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    token = service.invite(case, current_user, contact)
+    # The family's page for the link lives in the portal: /invite/<token>.
+    link = url_for("index", _external=True) + f"invite/{token}"
+    return _case_page(case, invite_link=link, invited=contact)
+
+
+# ---- packets -------------------------------------------------------------------
+
+
+def _packet_form(case, form=None) -> PacketForm:
+    form = form or PacketForm()
+    form.modules.choices = options((m.latest.id, m.latest.title) for m in service.active_modules())
+    return form
+
+
+def _ordered(form: PacketForm) -> list[int] | None:
+    """The chosen versions in the order typed beside them (unnumbered last)."""
+    chosen = []
+    for index, version_id in enumerate(form.modules.data):
+        raw = (request.form.get(f"pos-{version_id}") or "").strip()
+        if raw and not raw.isdigit():
+            return None
+        chosen.append((int(raw) if raw else 10_000 + index, version_id))
+    return [version_id for _, version_id in sorted(chosen)]
+
+
+@bp.route("/cases/<ref>/packets/new", methods=["GET", "POST"])
+@clinical_required
+def new_packet(ref):
+    case = load_case(ref)
+    form = _packet_form(case)
+    if request.method == "GET" and case.primary_contact:
+        form.family_name.data = case.primary_contact.name.split()[-1]
+    if form.validate_on_submit():
+        order = _ordered(form)
+        if order is None:
+            form.modules.errors = [*form.modules.errors, "Order numbers must be whole numbers."]
+        else:
+            by_id = {m.latest.id: m.latest for m in service.active_modules()}
+            packet = service.create_packet(
+                case,
+                current_user,
+                title=form.title.data,
+                family_name=form.family_name.data,
+                cover_letter=form.cover_letter.data,
+                versions=[by_id[i] for i in order],
+                include_schedule=form.include_schedule.data,
+                include_contacts=form.include_contacts.data,
+            )
+            db.session.commit()
+            flash("Packet built. Download it to print, or share it to the portal.", "success")
+            return redirect(url_for("education.case_education", ref=ref) + f"#packet-{packet.id}")
+    html = render_template("education/packet_form.html", case=case, form=form)
+    db.session.commit()
+    return html, 422 if form.errors else 200
+
+
+def _packet_or_404(case, packet_id) -> Packet:
+    return db.session.scalar(
+        select(Packet).where(Packet.id == packet_id, Packet.case_id == case.id)
+    ) or abort(404)
+
+
+def packet_pdf_bytes(case, packet: Packet, *, contact=None) -> bytes:
+    """The packet's PDF; a family member's copy lists only their own sessions."""
+    from casework.printing import render_pdf
+
+    query = select(CaseSession).where(
+        CaseSession.case_id == case.id,
+        CaseSession.status == "scheduled",
+        CaseSession.starts_at >= utcnow(),
+    )
+    sessions = [
+        s
+        for s in db.session.scalars(query.order_by(CaseSession.starts_at))
+        if contact is None or contact in s.contacts
+    ]
+    practice = {
+        "name": current_app.config["PRACTICE_NAME"],
+        "phone": current_app.config["PRACTICE_PHONE"],
+    }
+    context = packet_context(
+        packet, service.packet_versions(packet), case=case, sessions=sessions, practice=practice
+    )
+    return render_pdf("packet.html", context)
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/cases/<ref>/packets/<int:packet_id>.pdf")
+@clinical_required
+def packet_pdf(ref, packet_id):
+    case = load_case(ref)
+    packet = _packet_or_404(case, packet_id)
+    pdf = packet_pdf_bytes(case, packet)
+    record(Action.PRINT, case=case, obj=packet, summary=f"Packet “{packet.title}” printed")
+    db.session.commit()
+    return pdf_response(pdf, f"packet-{case.reference}-{packet.id}.pdf")
+
+
+@bp.post("/cases/<ref>/packets/<int:packet_id>/share")
+@clinical_required
+def share_packet(ref, packet_id):
+    case = load_case(ref)
+    packet = _packet_or_404(case, packet_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    service.share_packet(case, packet)
+    db.session.commit()
+    flash("Shared: the family can download it from their portal.", "success")
+    return redirect(url_for("education.case_education", ref=ref) + f"#packet-{packet.id}")
