@@ -57,3 +57,4 @@ bench: install-dev
 	$(BIN)/python -m bench.seed_bulk
 	$(BIN)/python -m bench.caseload
 	$(BIN)/python -m bench.feed_and_handout
+	$(BIN)/python -m bench.packet
