@@ -1,5 +1,6 @@
 """A fictional practice for demos and benchmarks. Every person is invented."""
 
+import copy
 import random
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from casework.cases.models import Contact, FamilyCase, PhaseChange
 from casework.cases.service import reserve_references
 from casework.domain.phases import OPEN_PHASES, Phase
 from casework.extensions import db
-from casework.timeutil import utcnow
+from casework.timeutil import to_local, utcnow
 
 STAFF = (
     ("admin@example.org", "Avery Lindqvist", Role.ADMIN, "(555) 010-0100"),
@@ -459,8 +460,9 @@ def seed_practice(password: str) -> int:
                 summary="Case opened at intake",
             )
         )
-        _walk_phases(case, lead, phase, opened, now, CLOSINGS.get(name))
+        timeline = _walk_phases(case, lead, phase, opened, now, CLOSINGS.get(name))
         _sessions(case, lead, phase, opened, now, upcoming=number % 5 != 2)
+        _assessment(case, lead, timeline, now)
     return len(CASES)
 
 
@@ -535,14 +537,18 @@ def _sessions(case, lead, phase, opened, now, *, upcoming: bool) -> None:
         )
 
 
-def _walk_phases(case, lead, target, opened, now, closing) -> None:
-    """Record the phase history that brought the demo case to its phase."""
+def _walk_phases(case, lead, target, opened, now, closing) -> dict:
+    """Record the phase history that brought the demo case to its phase.
+
+    Returns when the case entered each phase it has been in, oldest first.
+    """
     goal = closing[1] if closing else target
     steps = OPEN_PHASES[: OPEN_PHASES.index(Phase(goal)) + 1]
     moves = [(a, b, "forward", None) for a, b in zip(steps, steps[1:], strict=False)]
     if closing:
         moves.append((Phase(goal), Phase.CLOSED, "close", closing[0]))
     when = opened
+    entered = {Phase.SCHEDULING.value: opened}
     span = (now - opened) / (len(moves) + 1)
     for src, dst, kind, reason in moves:
         when = when + span
@@ -574,8 +580,966 @@ def _walk_phases(case, lead, target, opened, now, closing) -> None:
         )
         case.phase = dst.value
         case.phase_entered_at = when
+        entered[dst.value] = when
     if closing:
         case.status, case.closing_reason, case.closed_from_phase = "closed", closing[0], goal
+    return entered
+
+
+# ---- assessments, screenings and safety plans ---------------------------
+#
+# Each case past scheduling has an assessment in the shape of
+# AssessmentForm.section_data(): completed once the case moved on, a draft
+# while it is still in assessment. Screenings are given on days inside a phase
+# ("assessment", 0.5 = halfway through it), answered by the loved one or by a
+# family member reporting on them (the contact's name), and scored by
+# casework.domain.instruments. Every case with a safety flag has a safety plan.
+
+ASSESSMENTS: dict[str, dict] = {
+    "Aaliyah Brooks": {
+        "interviewed": {"loved_one": True, "family": "Denise (mother), Calvin (father)"},
+        "substances": [
+            {
+                "substance": "Cannabis",
+                "route": "Vaped",
+                "frequency": "Every day",
+                "amount": "About a cartridge every two days",
+                "age_first_use": 15,
+                "last_use": "The day before the interview",
+            }
+        ],
+        "mental_health": {
+            "symptoms": "Sleeps until the afternoon, has stopped seeing friends, cries after "
+            "phone calls home.",
+            "treatment": "None. Saw the campus counselor once in October.",
+        },
+        "life": {"work": "Failing three of four classes; on academic probation."},
+        "family": {
+            "household": "Lives in a dorm; home with both parents on breaks.",
+            "enabling": "Parents pay for her phone and send extra money when she asks.",
+            "influencers": "Her older cousin Maya, a nurse.",
+            "conflicts": "Father wants her home at once; mother wants her to finish the term.",
+        },
+        "readiness": {"stage": "contemplation", "ruler": 4},
+        "preferences": {
+            "insurance_carrier": "Parents' employer plan",
+            "location": "Near home, so she can keep her room at school if possible",
+            "mat_openness": "",
+        },
+        "screenings": [
+            ("PHQ-9", 14, "assessment", 0.3, None),
+            ("DAST-10", 3, "assessment", 0.35, None),
+        ],
+    },
+    "Thomas Reilly": {
+        "interviewed": {"loved_one": False, "family": "Maureen (wife)"},
+        "substances": [
+            {
+                "substance": "Alcohol",
+                "route": "Drinks",
+                "frequency": "Every day",
+                "amount": "8 to 10 beers, more at weekends",
+                "age_first_use": 16,
+                "last_use": "Daily",
+            }
+        ],
+        "use": {"notes": "Shaky hands in the mornings until his first drink."},
+        "medical": {
+            "heavy_recent_use": ["alcohol"],
+            "chronic_conditions": "High blood pressure.",
+        },
+        "safety": {
+            "impaired_driving": True,
+            "notes": "Second impaired-driving charge pending; licence suspended but he still "
+            "drives to work.",
+        },
+        "life": {
+            "legal": "Court date in six weeks; his attorney suggested treatment beforehand.",
+            "work": "Site manager; has been late often this year.",
+        },
+        "family": {
+            "household": "Lives with Maureen; two adult sons live nearby.",
+            "enabling": "Maureen calls in sick for him and drives him when she can.",
+            "influencers": "His older son Liam and his attorney.",
+            "earlier_attempts": "Went to two AA meetings after the first charge.",
+        },
+        "readiness": {"stage": "precontemplation", "ruler": 2},
+        "preferences": {
+            "insurance_carrier": "Union health plan",
+            "budget": "What the plan covers",
+            "mat_openness": "unsure",
+        },
+        "screenings": [
+            ("AUDIT-C", 10, "scheduling", 0.8, "Maureen Reilly"),
+            ("AUDIT", 22, "assessment", 0.4, "Maureen Reilly"),
+        ],
+    },
+    "Lucia Fernández": {
+        "interviewed": {"loved_one": True, "family": "Diego (husband), Carmen (sister)"},
+        "substances": [
+            {
+                "substance": "Opioids",
+                "route": "Oral (pills bought from others)",
+                "frequency": "Several times a day",
+                "amount": "6 to 8 pills",
+                "age_first_use": 36,
+                "last_use": "This morning",
+            }
+        ],
+        "use": {
+            "notes": "Began with oxycodone prescribed after back surgery; buys pills from a "
+            "co-worker since the prescription ended. Pills of unknown origin may contain "
+            "fentanyl."
+        },
+        "prior_treatment": [],
+        "medical": {
+            "heavy_recent_use": ["opioids"],
+            "chronic_conditions": "Lower back pain since surgery two years ago.",
+        },
+        "life": {"money": "About $600 a month on pills; a credit card Diego did not know of."},
+        "family": {
+            "household": "Lives with Diego and their son, 14.",
+            "enabling": "Diego has covered the card payments twice.",
+            "influencers": "Her sister Carmen.",
+        },
+        "readiness": {"stage": "contemplation", "ruler": 5},
+        "preferences": {
+            "insurance_carrier": "Blue Harbor PPO",
+            "location": "Outpatient if possible; she fears losing her job",
+            "mat_openness": "open",
+        },
+        "screenings": [("DAST-10", 6, "assessment", 0.5, None)],
+    },
+    "Kevin O'Brien": {
+        "interviewed": {"loved_one": False, "family": "Siobhan (mother)"},
+        "substances": [
+            {
+                "substance": "Cocaine",
+                "route": "Snorted",
+                "frequency": "Weekends, sometimes midweek",
+                "amount": "Not known",
+                "age_first_use": 19,
+                "last_use": "Last weekend",
+            },
+            {
+                "substance": "Alcohol",
+                "route": "Drinks",
+                "frequency": "3 to 4 nights a week",
+                "amount": "Binges of 10 or more drinks",
+                "age_first_use": 14,
+                "last_use": "Last weekend",
+            },
+        ],
+        "life": {
+            "work": "Lost two restaurant jobs this year.",
+            "money": "Behind on rent; borrowed from his mother and grandmother.",
+        },
+        "family": {
+            "household": "Roommates asked him to leave by the end of the month.",
+            "enabling": "His mother pays his phone and car insurance.",
+            "influencers": "His grandmother and his old football coach.",
+        },
+        "readiness": {"stage": "precontemplation", "ruler": 3},
+        "preferences": {"insurance_carrier": "None (was on an employer plan)"},
+        "screenings": [
+            ("DAST-10", 5, "assessment", 0.4, "Siobhan O'Brien"),
+            ("AUDIT", 14, "assessment", 0.45, "Siobhan O'Brien"),
+        ],
+    },
+    "Naomi Feldman": {
+        "interviewed": {"loved_one": True, "family": "Adam (husband)"},
+        "substances": [
+            {
+                "substance": "Alcohol",
+                "route": "Drinks",
+                "frequency": "Every evening",
+                "amount": "Most of a bottle of wine",
+                "age_first_use": 17,
+                "last_use": "Last night",
+            }
+        ],
+        "mental_health": {
+            "diagnoses": "Major depression (her therapist's diagnosis).",
+            "symptoms": "Low mood most days, trouble sleeping, little interest in the children's "
+            "activities.",
+            "treatment": "Weekly therapy; stopped sertraline on her own in the summer.",
+        },
+        "safety": {
+            "children_in_home": True,
+            "notes": "Children aged 8 and 11. She has driven them after drinking once that "
+            "Adam knows of.",
+        },
+        "family": {
+            "household": "Lives with Adam and their two children.",
+            "enabling": "Adam buys the wine with the weekly shopping to avoid arguments.",
+            "influencers": "Her therapist and her college friend Ruth.",
+        },
+        "readiness": {"stage": "contemplation", "ruler": 6},
+        "preferences": {
+            "insurance_carrier": "Adam's employer plan",
+            "gender_specific": True,
+            "location": "Outpatient close to home; childcare is a concern",
+        },
+        "screenings": [
+            ("PHQ-9", 16, "assessment", 0.3, None),
+            ("AUDIT", 12, "assessment", 0.3, None),
+        ],
+        "plan": {
+            "warning_signs": "Drinking before the children are home; staying in bed at "
+            "weekends; saying the family would manage without her.",
+            "coping_steps": "Walk with Adam after dinner; call her sister; no wine in the house "
+            "on school nights.",
+            "people_to_call": "Adam (husband) (555) 201-1113; her therapist's after-hours "
+            "line; 988 (call or text); 911 in an emergency.",
+            "means_safety": "Adam drives the children until she has been sober a month; old "
+            "prescriptions taken to the pharmacy.",
+        },
+    },
+    "Jamal Washington": {
+        "interviewed": {
+            "loved_one": False,
+            "family": "Patricia (mother), Andre (brother), Keisha (aunt)",
+        },
+        "substances": [
+            {
+                "substance": "Fentanyl",
+                "route": "Smoked",
+                "frequency": "Several times a day",
+                "amount": "Not known",
+                "age_first_use": 24,
+                "last_use": "Daily",
+            }
+        ],
+        "use": {
+            "overdose_history": True,
+            "notes": "Overdosed in March; revived by emergency responders. The family keeps "
+            "naloxone in the kitchen and the car.",
+        },
+        "prior_treatment": [
+            {
+                "level": "withdrawal_management",
+                "where": "County detox unit",
+                "when": "Last March",
+                "outcome": "left_early",
+            }
+        ],
+        "medical": {"heavy_recent_use": ["opioids"]},
+        "life": {"work": "Out of work since the spring.", "legal": "None known."},
+        "family": {
+            "household": "Lives with his mother.",
+            "enabling": "Patricia gives him money for 'bus fare' most days.",
+            "influencers": "His brother Andre and his aunt Keisha.",
+            "earlier_attempts": "The family took him to detox in March; he left on day 2.",
+        },
+        "readiness": {"stage": "precontemplation", "ruler": 3},
+        "preferences": {
+            "insurance_carrier": "Medicaid",
+            "location": "Anywhere with a bed; the family will drive him",
+            "mat_openness": "open",
+        },
+        "screenings": [("DAST-10", 8, "assessment", 0.5, "Patricia Washington")],
+    },
+    "Emily Sorensen": {
+        "interviewed": {"loved_one": True, "family": "Karen (mother), Nils (father)"},
+        "substances": [
+            {
+                "substance": "Alcohol",
+                "route": "Drinks",
+                "frequency": "Friday and Saturday nights",
+                "amount": "8 or more drinks",
+                "age_first_use": 16,
+                "last_use": "Saturday",
+            }
+        ],
+        "mental_health": {
+            "diagnoses": "Panic disorder (family doctor).",
+            "symptoms": "Panic attacks on weekday mornings; avoids the train to work.",
+            "treatment": "Prescribed an SSRI in January; takes it on and off.",
+        },
+        "life": {"work": "Junior accountant; has used all her sick days."},
+        "family": {
+            "household": "Lives alone; visits her parents on Sundays.",
+            "enabling": "Her mother picks her up from bars at 2 a.m.",
+            "influencers": "Her father and her best friend Ida.",
+        },
+        "readiness": {"stage": "contemplation", "ruler": 6},
+        "preferences": {
+            "insurance_carrier": "Employer plan",
+            "location": "Evening programme so she can keep working",
+        },
+        "screenings": [
+            ("AUDIT", 15, "assessment", 0.4, None),
+            ("GAD-7", 13, "assessment", 0.4, None),
+        ],
+    },
+    "Victor Alvarez": {
+        "interviewed": {"loved_one": True, "family": "Rosa (wife)"},
+        "substances": [
+            {
+                "substance": "Alcohol",
+                "route": "Drinks",
+                "frequency": "Every day for thirty years",
+                "amount": "A pint of whiskey a day",
+                "age_first_use": 18,
+                "last_use": "Today",
+            }
+        ],
+        "medical": {
+            "heavy_recent_use": ["alcohol"],
+            "chronic_conditions": "Raised liver enzymes; type 2 diabetes.",
+        },
+        "life": {"work": "Runs his own upholstery shop."},
+        "family": {
+            "household": "Lives with Rosa; three grown children out of state.",
+            "enabling": "Rosa buys his whiskey so he will not drive to the store.",
+            "influencers": "Pastor Ramírez and his doctor.",
+        },
+        "readiness": {"stage": "precontemplation", "ruler": 2},
+        "preferences": {
+            "insurance_carrier": "Medicare Advantage next year; private plan now",
+            "faith_based": True,
+        },
+        "screenings": [("AUDIT", 24, "assessment", 0.5, "Rosa Alvarez")],
+    },
+    "Chloe Martin": {
+        "interviewed": {"loved_one": True, "family": "Julie (mother), Brian (father)"},
+        "substances": [
+            {
+                "substance": "Cannabis",
+                "route": "Vaped",
+                "frequency": "Every day",
+                "amount": "Not known",
+                "age_first_use": 14,
+                "last_use": "Yesterday",
+            },
+            {
+                "substance": "Pills from friends (not known which)",
+                "route": "Oral",
+                "frequency": "At parties, about twice a month",
+                "amount": "1 or 2",
+                "age_first_use": 16,
+                "last_use": "Two weeks ago",
+            },
+        ],
+        "life": {"work": "High-school junior; grades fell from As to Cs."},
+        "family": {
+            "household": "Lives with her mother on weekdays and her father at weekends.",
+            "conflicts": "Her parents disagree on rules and on whether she needs treatment.",
+            "influencers": "Her volleyball coach.",
+        },
+        "readiness": {"stage": "precontemplation", "ruler": 3},
+        "preferences": {"insurance_carrier": "Father's employer plan"},
+        "screenings": [("DAST-10", 4, "assessment", 0.5, None)],
+    },
+    "Samuel Adeyemi": {
+        "interviewed": {"loved_one": False, "family": "Folake (wife)"},
+        "substances": [
+            {
+                "substance": "Alcohol",
+                "route": "Drinks",
+                "frequency": "Most evenings while betting",
+                "amount": "4 to 6 beers",
+                "age_first_use": 18,
+                "last_use": "Yesterday",
+            }
+        ],
+        "life": {
+            "money": "Online betting has used up about $40,000 of savings and a home-equity line.",
+            "work": "Software engineer; still working.",
+        },
+        "family": {
+            "household": "Lives with Folake.",
+            "enabling": "Folake has covered the mortgage from her own account.",
+            "influencers": "His older brother in Lagos and his financial adviser.",
+        },
+        "readiness": {"stage": "contemplation", "ruler": 4},
+        "preferences": {"budget": "Limited: savings are gone", "location": "Outpatient"},
+        "screenings": [("AUDIT", 9, "assessment", 0.5, "Folake Adeyemi")],
+    },
+    "Grace Thornton": {
+        "interviewed": {"loved_one": True, "family": "Paul (husband), Megan (daughter)"},
+        "substances": [
+            {
+                "substance": "Benzodiazepines (alprazolam)",
+                "route": "Oral",
+                "frequency": "Every day for nine years",
+                "amount": "Well above the prescribed dose",
+                "age_first_use": 39,
+                "last_use": "Today",
+            }
+        ],
+        "use": {"notes": "Gets prescriptions from two doctors."},
+        "mental_health": {
+            "diagnoses": "Generalised anxiety.",
+            "treatment": "Psychiatrist every three months.",
+        },
+        "medical": {
+            "heavy_recent_use": ["benzodiazepines"],
+            "chronic_conditions": "A seizure when she ran out of pills last winter.",
+        },
+        "family": {
+            "household": "Lives with Paul; Megan lives ten minutes away.",
+            "enabling": "Paul collects both prescriptions.",
+            "influencers": "Megan and her psychiatrist.",
+        },
+        "readiness": {"stage": "contemplation", "ruler": 5},
+        "preferences": {
+            "insurance_carrier": "Blue Harbor PPO",
+            "location": "Medically managed withdrawal, then residential",
+            "gender_specific": True,
+        },
+        "screenings": [
+            ("DAST-10", 5, "assessment", 0.4, None),
+            ("GAD-7", 15, "assessment", 0.4, None),
+        ],
+    },
+    "Ethan Novak": {
+        "interviewed": {"loved_one": False, "family": "Irena (mother), Luka (brother)"},
+        "substances": [
+            {
+                "substance": "Heroin",
+                "route": "Injected",
+                "frequency": "Every day",
+                "amount": "Not known",
+                "age_first_use": 20,
+                "last_use": "Daily",
+            },
+            {
+                "substance": "Methamphetamine",
+                "route": "Smoked",
+                "frequency": "Weekly",
+                "amount": "Not known",
+                "age_first_use": 22,
+                "last_use": "Last week",
+            },
+        ],
+        "use": {"injection_use": True, "notes": "Probation officer requires weekly tests."},
+        "prior_treatment": [
+            {
+                "level": "intensive_outpatient",
+                "where": "Harbor Recovery Center",
+                "when": "Two years ago",
+                "outcome": "left_early",
+            }
+        ],
+        "medical": {"heavy_recent_use": ["opioids"]},
+        "life": {"legal": "On probation for possession until next year."},
+        "family": {
+            "household": "Lives with his mother and brother.",
+            "enabling": "Irena has paid his fines.",
+            "influencers": "His brother Luka and his probation officer.",
+        },
+        "readiness": {"stage": "contemplation", "ruler": 5},
+        "preferences": {
+            "insurance_carrier": "Medicaid",
+            "location": "Residential; a bed is on hold at Lakeside",
+            "mat_openness": "open",
+        },
+        "screenings": [("DAST-10", 9, "assessment", 0.5, "Irena Novak")],
+    },
+    "Margaret Doyle": {
+        "interviewed": {"loved_one": True, "family": "Sean (son), Fiona (daughter)"},
+        "substances": [
+            {
+                "substance": "Alcohol",
+                "route": "Drinks",
+                "frequency": "Every afternoon",
+                "amount": "A bottle of wine, sometimes more",
+                "age_first_use": 20,
+                "last_use": "Yesterday",
+            }
+        ],
+        "mental_health": {
+            "symptoms": "Grief since her husband died last year; says she sees no point in "
+            "going on.",
+            "treatment": "None.",
+        },
+        "medical": {
+            "heavy_recent_use": ["alcohol"],
+            "chronic_conditions": "Two falls this year; takes blood-pressure medicine.",
+        },
+        "safety": {
+            "suicidal_thoughts": True,
+            "notes": "Passive thoughts of death, no plan. Keeps her late husband's sleeping pills.",
+        },
+        "family": {
+            "household": "Lives alone.",
+            "enabling": "Fiona brings her wine when she visits.",
+            "influencers": "Her grandson and her parish priest.",
+        },
+        "readiness": {"stage": "contemplation", "ruler": 4},
+        "preferences": {"insurance_carrier": "Medicare", "location": "Close to her son"},
+        "screenings": [
+            ("AUDIT", 17, "assessment", 0.3, None),
+            ("PHQ-9", 15, "assessment", 0.3, None, {"q9": 1}),
+            ("PHQ-9", 12, "education", 0.6, None, {"q9": 1}),
+        ],
+        "plan": {
+            "warning_signs": "Talking about not seeing the point; not answering the phone for "
+            "a day; giving things away.",
+            "coping_steps": "Daily call with Sean at 5 p.m.; grief group on Tuesdays; walks "
+            "with her neighbour.",
+            "people_to_call": "Sean (son) (555) 201-1127; Fiona (daughter) (555) 201-1128; "
+            "988 (call or text); 911 in an emergency.",
+            "means_safety": "Her husband's sleeping pills taken to the pharmacy for disposal; "
+            "Fiona keeps her medicines in a weekly box.",
+        },
+    },
+    "Isaac Goldberg": {
+        "interviewed": {"loved_one": True, "family": "Rachel (wife)"},
+        "substances": [
+            {
+                "substance": "Alcohol",
+                "route": "Drinks",
+                "frequency": "Every day",
+                "amount": "A bottle of vodka over two days",
+                "age_first_use": 16,
+                "last_use": "Today",
+            }
+        ],
+        "mental_health": {
+            "diagnoses": "Bipolar I disorder.",
+            "symptoms": "Sleeping three hours a night, spending sprees, angry outbursts.",
+            "treatment": "Stopped lithium four months ago.",
+            "hospitalisations": "Psychiatric unit for a week, six years ago.",
+        },
+        "medical": {"heavy_recent_use": ["alcohol"]},
+        "safety": {
+            "weapons_in_home": True,
+            "notes": "A hunting rifle in the garage. Has punched a door; no violence towards "
+            "people reported.",
+        },
+        "life": {"money": "Large purchases on business accounts; his partner is worried."},
+        "family": {
+            "household": "Lives with Rachel.",
+            "enabling": "Rachel explains his absences to his business partner.",
+            "influencers": "His psychiatrist and his business partner.",
+        },
+        "readiness": {"stage": "contemplation", "ruler": 4},
+        "preferences": {
+            "insurance_carrier": "Business group plan",
+            "location": "A dual-diagnosis residential programme",
+        },
+        "screenings": [("AUDIT", 21, "assessment", 0.4, None)],
+        "plan": {
+            "warning_signs": "Not sleeping for two nights; talking fast; drinking in the "
+            "morning; slamming doors.",
+            "coping_steps": "Rachel leaves for her sister's if he is shouting; his "
+            "psychiatrist has an urgent slot each week.",
+            "people_to_call": "Rachel (wife) (555) 201-1129; his psychiatrist's on-call line; "
+            "988 (call or text); 911 in an emergency.",
+            "means_safety": "The rifle is stored at his brother's house until further notice.",
+        },
+    },
+    "Olivia Park": {
+        "interviewed": {"loved_one": True, "family": "Daniel (husband)"},
+        "substances": [
+            {
+                "substance": "Alcohol",
+                "route": "Drinks",
+                "frequency": "Every day",
+                "amount": "A bottle of wine and some spirits",
+                "age_first_use": 17,
+                "last_use": "Before admission",
+            }
+        ],
+        "medical": {"heavy_recent_use": ["alcohol"]},
+        "family": {
+            "household": "Lives with Daniel.",
+            "enabling": "Daniel hid bottles rather than talk about them.",
+        },
+        "readiness": {"stage": "preparation", "ruler": 7},
+        "preferences": {"insurance_carrier": "Employer plan", "location": "Residential"},
+        "screenings": [
+            ("AUDIT", 20, "assessment", 0.5, None),
+            ("BARC-10", 38, "aftercare", 0.3, None),
+            ("BARC-10", 44, "aftercare", 0.9, None),
+        ],
+    },
+    "Anthony Russo": {
+        "interviewed": {"loved_one": True, "family": "Maria (wife), Vincent (father)"},
+        "substances": [
+            {
+                "substance": "Opioids",
+                "route": "Oral, lately snorted",
+                "frequency": "Every day",
+                "amount": "Not known",
+                "age_first_use": 38,
+                "last_use": "Daily",
+            }
+        ],
+        "use": {"notes": "Naloxone at home and in Maria's car."},
+        "medical": {"heavy_recent_use": ["opioids"]},
+        "family": {
+            "household": "Lives with Maria and their daughters, 16 and 19.",
+            "enabling": "Vincent lent him money for 'car repairs'.",
+            "influencers": "His father and his family doctor.",
+        },
+        "readiness": {"stage": "preparation", "ruler": 6},
+        "preferences": {
+            "insurance_carrier": "Employer plan",
+            "location": "Residential",
+            "mat_openness": "unsure",
+        },
+        "screenings": [
+            ("DAST-10", 7, "assessment", 0.5, None),
+            ("BARC-10", 27, "aftercare", 0.6, None),
+        ],
+        # Version 2 after he left treatment early.
+        "revision": (
+            "aftercare",
+            0.4,
+            "Left residential treatment on day 12: use, earlier treatment and readiness updated.",
+            {
+                "prior_treatment": [
+                    {
+                        "level": "residential",
+                        "where": "Lakeside Recovery",
+                        "when": "This year, 12 days",
+                        "outcome": "left_early",
+                    }
+                ],
+                "readiness": {"stage": "contemplation", "ruler": 4},
+                "preferences": {
+                    "insurance_carrier": "Employer plan",
+                    "location": "Outpatient with medication treatment",
+                    "mat_openness": "open",
+                },
+            },
+        ),
+    },
+    "Beatriz Santos": {
+        "interviewed": {"loved_one": True, "family": "Helena (mother)"},
+        "substances": [
+            {
+                "substance": "Cocaine",
+                "route": "Snorted",
+                "frequency": "Three or four nights a week",
+                "amount": "Not known",
+                "age_first_use": 21,
+                "last_use": "Before the intervention",
+            }
+        ],
+        "mental_health": {
+            "diagnoses": "Depression.",
+            "symptoms": "Low after weekends of use; withdrawn from friends.",
+            "treatment": "Sees a therapist every two weeks.",
+            "hospitalisations": "Two nights after a suicide attempt at 22.",
+        },
+        "safety": {
+            "suicide_attempts": True,
+            "notes": "One attempt at 22 (overdose of pills). No current plan.",
+        },
+        "family": {
+            "household": "Lives with her mother.",
+            "influencers": "Her therapist and her aunt.",
+        },
+        "readiness": {"stage": "preparation", "ruler": 7},
+        "preferences": {
+            "insurance_carrier": "Marketplace plan",
+            "location": "Intensive outpatient near home",
+        },
+        "screenings": [
+            ("DAST-10", 6, "assessment", 0.4, None),
+            ("PHQ-9", 13, "assessment", 0.4, None),
+            ("PHQ-9", 8, "aftercare", 0.7, None),
+        ],
+        "plan": {
+            "warning_signs": "Staying in her room all weekend; not going to group; saying she "
+            "is a burden.",
+            "coping_steps": "Her peer-support meeting on Thursday; running with her aunt; "
+            "calling her therapist's line.",
+            "people_to_call": "Helena (mother) (555) 201-1133; her therapist; her peer "
+            "sponsor; 988 (call or text); 911 in an emergency.",
+            "means_safety": "Medicines kept by her mother and handed out weekly.",
+        },
+    },
+    "William Harper": {
+        "interviewed": {"loved_one": False, "family": "Janet (wife)"},
+        "substances": [
+            {
+                "substance": "Alcohol",
+                "route": "Drinks",
+                "frequency": "Every day",
+                "amount": "6 to 8 drinks",
+                "age_first_use": 18,
+                "last_use": "Before entering care",
+            }
+        ],
+        "medical": {
+            "heavy_recent_use": ["alcohol"],
+            "chronic_conditions": "Atrial fibrillation; his cardiologist wants him to stop.",
+        },
+        "family": {
+            "household": "Lives with Janet.",
+            "enabling": "Janet kept the bar stocked for visitors.",
+            "influencers": "His cardiologist and his golf partner.",
+        },
+        "readiness": {"stage": "precontemplation", "ruler": 3},
+        "preferences": {"insurance_carrier": "Medicare", "location": "Residential, 30 days"},
+        "screenings": [
+            ("AUDIT", 19, "assessment", 0.5, "Janet Harper"),
+            ("BARC-10", 41, "aftercare", 0.7, None),
+        ],
+    },
+    "Zoe Lambert": {
+        "interviewed": {"loved_one": True, "family": "Claire (mother)"},
+        "substances": [
+            {
+                "substance": "Alcohol",
+                "route": "Drinks",
+                "frequency": "Weekends",
+                "amount": "Binges of 8 or more drinks",
+                "age_first_use": 15,
+                "last_use": "Over a year ago",
+            },
+            {
+                "substance": "Cannabis",
+                "route": "Smoked",
+                "frequency": "Most days",
+                "amount": "Not known",
+                "age_first_use": 15,
+                "last_use": "Over a year ago",
+            },
+        ],
+        "family": {
+            "household": "Lives with a roommate; her mother is close by.",
+            "enabling": "Her mother paid her rent when she lost her job.",
+        },
+        "readiness": {"stage": "preparation", "ruler": 7},
+        "preferences": {"insurance_carrier": "Mother's plan", "location": "Outpatient"},
+        "screenings": [
+            ("AUDIT", 16, "assessment", 0.5, None),
+            ("BARC-10", 46, "aftercare", 0.3, None),
+            ("BARC-10", 52, "aftercare", 0.9, None),
+        ],
+    },
+    "Derek Simmons": {
+        "interviewed": {"loved_one": False, "family": "Tina (sister)"},
+        "substances": [
+            {
+                "substance": "Heroin",
+                "route": "Injected",
+                "frequency": "Every day",
+                "amount": "Not known",
+                "age_first_use": 30,
+                "last_use": "Not known",
+            }
+        ],
+        "use": {"injection_use": True},
+        "medical": {"heavy_recent_use": ["opioids"]},
+        "family": {"household": "Moves between friends' places."},
+        "readiness": {"stage": "precontemplation", "ruler": None},
+        "screenings": [("DAST-10", 7, "assessment", 0.5, "Tina Simmons")],
+    },
+    "Ruth Abernathy": {
+        "interviewed": {"loved_one": True, "family": "Ellen (daughter)"},
+        "substances": [
+            {
+                "substance": "Benzodiazepines (lorazepam)",
+                "route": "Oral",
+                "frequency": "Every day for twenty years",
+                "amount": "More than prescribed",
+                "age_first_use": 50,
+                "last_use": "Today",
+            }
+        ],
+        "mental_health": {
+            "diagnoses": "Depression and anxiety.",
+            "treatment": "Her family doctor prescribes; no psychiatrist.",
+        },
+        "medical": {
+            "heavy_recent_use": ["benzodiazepines"],
+            "chronic_conditions": "Osteoporosis; three falls this year.",
+        },
+        "family": {"household": "Lives alone; Ellen visits twice a week."},
+        "readiness": {"stage": "contemplation", "ruler": 5},
+        "preferences": {"insurance_carrier": "Medicare", "location": "Close to home"},
+        "screenings": [
+            ("PHQ-9", 12, "assessment", 0.5, None),
+            ("GAD-7", 11, "assessment", 0.5, None),
+        ],
+    },
+}
+
+
+def _blank_sections() -> dict:
+    """An empty assessment in the shape of AssessmentForm.section_data()."""
+    from casework.assessment.summary import SECTION_FORMS
+
+    data = {name: form().data for name, form in SECTION_FORMS.items()}
+    data.update(substances=[], prior_treatment=[])
+    return data
+
+
+def _assessment_data(given: dict, base: dict | None = None) -> dict:
+    """`given` sections laid over `base` (or an empty assessment); rows are added."""
+    from casework.assessment.summary import ROW_FORMS
+
+    data = copy.deepcopy(base) if base else _blank_sections()
+    for name, value in given.items():
+        if name in ROW_FORMS:
+            blank = ROW_FORMS[name]().data
+            data[name] = [*data[name], *({**blank, **row} for row in value)]
+        else:
+            data[name] = {**data[name], **value}
+    return data
+
+
+def demo_answers(code: str, total: int, fixed: dict[str, int] | None = None) -> dict[str, int]:
+    """Answers, spread evenly over the items, that score `total` on `code`.
+
+    `fixed` pins some raw answers (PHQ-9 item 9 is 0 unless pinned).
+    """
+    from casework.domain.instruments import INSTRUMENTS
+
+    items = INSTRUMENTS[code].items
+    fixed = {"q9": 0} if code == "PHQ-9" and not fixed else dict(fixed or {})
+
+    def choices(item):
+        return [fixed[item.key]] if item.key in fixed else list(item.values)
+
+    low = [min(item.points(v) for v in choices(item)) for item in items]
+    high = [max(item.points(v) for v in choices(item)) for item in items]
+
+    def pick(i: int, remaining: int) -> list[int] | None:
+        if i == len(items):
+            return [] if remaining == 0 else None
+        item = items[i]
+        even = remaining / (len(items) - i)
+        for value in sorted(choices(item), key=lambda v: (abs(item.points(v) - even), -v)):
+            left = remaining - item.points(value)
+            if sum(low[i + 1 :]) <= left <= sum(high[i + 1 :]):
+                rest = pick(i + 1, left)
+                if rest is not None:
+                    return [value, *rest]
+        return None
+
+    values = pick(0, total)
+    if values is None:
+        raise ValueError(f"{code} cannot total {total}")
+    return {item.key: value for item, value in zip(items, values, strict=True)}
+
+
+def _when(timeline: dict[str, object], phase: str, fraction: float, now):
+    """A moment `fraction` of the way through the case's time in `phase`."""
+    order = [*(p.value for p in OPEN_PHASES), Phase.CLOSED.value]
+    start = timeline[phase]
+    later = [timeline[p] for p in order[order.index(phase) + 1 :] if p in timeline]
+    end = min(later) if later else now
+    return start + (end - start) * fraction
+
+
+def _assessment(case, lead, timeline: dict, now) -> None:
+    """The case's assessment, screenings and safety plan, and its risk flags."""
+    from casework.assessment.models import Assessment, SafetyPlan, Screening
+    from casework.assessment.service import refresh_flags
+    from casework.domain import instruments, risk
+
+    story = ASSESSMENTS.get(case.loved_one_name)
+    if story is None or Phase.ASSESSMENT.value not in timeline:
+        return
+    events = []
+    sections = {k: v for k, v in story.items() if k not in ("screenings", "plan", "revision")}
+    started = _when(timeline, "assessment", 0.2, now)
+    left_assessment = next(
+        (t for p, t in timeline.items() if p not in ("scheduling", "assessment")), None
+    )
+    first = Assessment(
+        case_id=case.id,
+        number=1,
+        status="draft",
+        data=_assessment_data(sections),
+        reason="First assessment",
+        created_by_id=lead.id,
+        created_at=started,
+        updated_at=_when(timeline, "assessment", 0.6, now),
+    )
+    versions = [first]
+    if left_assessment is not None:  # completed before the case moved on
+        done = _when(timeline, "assessment", 0.9, now)
+        first.status, first.completed_by_id, first.completed_at = "completed", lead.id, done
+        first.updated_at = done
+        events.append(
+            (done, Action.UPDATE, "Assessment", "Assessment version 1 completed and locked")
+        )
+    if revision := story.get("revision"):
+        phase, fraction, reason, changes = revision
+        when = _when(timeline, phase, fraction, now)
+        versions.append(
+            Assessment(
+                case_id=case.id,
+                number=2,
+                status="completed",
+                data=_assessment_data(changes, base=first.data),
+                reason=reason,
+                created_by_id=lead.id,
+                created_at=when,
+                updated_at=when,
+                completed_by_id=lead.id,
+                completed_at=when,
+            )
+        )
+        events.append(
+            (when, Action.CREATE, "Assessment", f"Assessment version 2 started: {reason}")
+        )
+        events.append(
+            (when, Action.UPDATE, "Assessment", "Assessment version 2 completed and locked")
+        )
+    db.session.add_all(versions)
+
+    contacts = {c.name: c for c in case.contacts}
+    female = (case.pronouns or "").startswith("she")
+    for code, total, phase, fraction, reporter, *pinned in story.get("screenings", ()):
+        when = _when(timeline, phase, fraction, now)
+        answers = demo_answers(code, total, *pinned)
+        sex = ("female" if female else "male") if code == "AUDIT-C" else None
+        result = instruments.score(code, answers, sex=sex)
+        contact = contacts[reporter] if reporter else None
+        db.session.add(
+            Screening(
+                case_id=case.id,
+                code=code,
+                administered_on=to_local(when).date(),
+                respondent="family" if contact else "loved_one",
+                contact_id=contact.id if contact else None,
+                sex=sex,
+                answers=answers,
+                total=result.total,
+                band=result.band,
+                severity=result.severity,
+                flags=list(result.flags),
+                recorded_by_id=lead.id,
+                recorded_at=when,
+            )
+        )
+        events.append(
+            (when, Action.CREATE, "Screening", f"{code} recorded: {result.total} ({result.band})")
+        )
+
+    if plan := story.get("plan"):
+        when = _when(timeline, "assessment", 0.7, now)
+        db.session.add(
+            SafetyPlan(case_id=case.id, recorded_by_id=lead.id, recorded_at=when, **plan)
+        )
+        events.append((when, Action.CREATE, "SafetyPlan", "Safety plan recorded"))
+
+    for when, action, kind, summary in events:
+        db.session.add(
+            AuditEvent(
+                action=action.value,
+                actor_id=lead.id,
+                case_id=case.id,
+                object_type=kind,
+                occurred_at=when,
+                summary=summary,
+            )
+        )
+    flags = refresh_flags(case)
+    if timeline.keys() & {Phase.INTERVENTION.value, Phase.AFTERCARE.value}:
+        blockers = risk.intervention_blockers(flags, has_safety_plan="plan" in story)
+        if blockers:  # the demo must keep the practice's own rule
+            raise RuntimeError(f"{case.loved_one_name}: {blockers[0]}")
 
 
 FIRST = (

@@ -53,12 +53,9 @@ def charts_for(items) -> list[dict]:
     return out
 
 
-@bp.get("/cases/<ref>/assessment/")
-@clinical_required
-def overview(ref):
-    case = load_case(ref)
+def _overview_page(case, revise_form: ReviseForm | None = None) -> str:
     items = service.screenings(case)
-    html = render_template(
+    return render_template(
         "assessment/overview.html",
         case=case,
         assessment=service.current(case),
@@ -67,13 +64,20 @@ def overview(ref):
         safety_plan=service.latest_safety_plan(case),
         sections=SECTIONS,
         complete_form=CompleteForm(),
-        revise_form=ReviseForm(),
+        revise_form=revise_form or ReviseForm(),
         risk_flags=risk.FLAGS,
         instruments=instruments.INSTRUMENTS,
         blockers=risk.intervention_blockers(
             case.risk_flags, has_safety_plan=service.has_safety_plan(case)
         ),
     )
+
+
+@bp.get("/cases/<ref>/assessment/")
+@clinical_required
+def overview(ref):
+    case = load_case(ref)
+    html = _overview_page(case)
     db.session.commit()
     return html
 
@@ -96,12 +100,16 @@ def edit(ref):
         return html
     form = AssessmentForm()
     if "add_substance" in request.form or "add_treatment" in request.form:
-        (
-            form.substances if "add_substance" in request.form else form.prior_treatment
-        ).append_entry()
+        rows = form.substances if "add_substance" in request.form else form.prior_treatment
+        if len(rows) < rows.max_entries:
+            rows.append_entry()
+            status = 200
+        else:
+            flash(f"This section holds at most {rows.max_entries} rows.", "error")
+            status = 422
         return render_template(
             "assessment/edit.html", case=case, form=form, assessment=assessment, sections=SECTIONS
-        )
+        ), status
     if not form.validate_on_submit():
         return render_template(
             "assessment/edit.html", case=case, form=form, assessment=assessment, sections=SECTIONS
@@ -154,7 +162,11 @@ def complete(ref):
 def revise(ref):
     case = load_case(ref)
     form = ReviseForm()
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if not valid and (latest := service.current(case)) is not None and latest.locked:
+        # The overview again (it shows this form on a locked version), reason kept.
+        return _overview_page(case, revise_form=form), 422
+    if not valid:
         flash("Say why the assessment is changing.", "error")
         return redirect(url_for("assessment.overview", ref=ref))
     try:

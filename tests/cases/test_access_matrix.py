@@ -10,6 +10,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from casework.assessment.models import Assessment
 from casework.auth.models import Role
 from casework.cases.models import FamilyCase
 from casework.extensions import db
@@ -43,6 +44,16 @@ SUPERVISOR_PAGE = {**STAFF_PAGE, "owner": 403, "co": 403, "other": 403}
 # Marking a session that has not started yet is refused with a message on
 # the session page (a redirect there); the case itself was reached.
 STAFF_ACTION_POST = {**STAFF_PAGE, "owner": 302, "co": 302, "supervisor": 302, "admin_sup": 302}
+# The assessment's two POST-only actions, with the draft from `an_assessment`
+# (version 1). Pages run first, then POSTs in the order the app registers
+# them, so "complete" comes before "revise".
+# "complete": the first to send it (the owner) locks the draft; everyone after
+# finds it locked already ("That version is already completed."). Both end in
+# a redirect to the assessment page, 302. (With no assessment at all: 400.)
+ASSESSMENT_COMPLETE = STAFF_ACTION_POST
+# "revise": the version is locked by then, so an empty POST (no reason) is the
+# assessment page again with the reason's message, 422, and no new version.
+ASSESSMENT_REVISE = STAFF_FORM_POST
 
 EXPECTED = {
     "cases.overview": STAFF_PAGE,
@@ -60,22 +71,40 @@ EXPECTED = {
     "scheduling.mark": STAFF_ACTION_POST,
     "scheduling.session_ics": STAFF_PAGE,
     "scheduling.handout": STAFF_PAGE,
+    "assessment.overview": STAFF_PAGE,
+    # The draft from `an_assessment` opens for editing (a locked one would redirect;
+    # GET pages are tried before the POSTs that could lock it).
+    "assessment.edit": STAFF_PAGE,
+    "assessment.complete": ASSESSMENT_COMPLETE,
+    "assessment.revise": ASSESSMENT_REVISE,
+    "assessment.version": STAFF_PAGE,
+    "assessment.new_screening": STAFF_PAGE,
+    "assessment.safety_plan": STAFF_PAGE,
+    # A PDF of the current assessment (200, application/pdf).
+    "assessment.summary_pdf": STAFF_PAGE,
 }
 WHO = list(STAFF_PAGE)
 
 
 def case_rules(app):
-    return [rule for rule in app.url_map.iter_rules() if "<ref>" in rule.rule]
+    """Case-bound rules, pages (GET) first: a POST may change what a page shows."""
+    rules = [rule for rule in app.url_map.iter_rules() if "<ref>" in rule.rule]
+    return sorted(rules, key=lambda rule: method_for(rule) == "POST")
 
 
 def route_args(rule, case):
     """Values for a rule's arguments, taken from the case under test."""
     session = db.session.scalar(select(CaseSession).where(CaseSession.case_id == case.id))
+    assessment = db.session.scalar(
+        select(Assessment).where(Assessment.case_id == case.id).order_by(Assessment.number)
+    )
     known = {
         "ref": case.reference,
         "contact_id": case.contacts[0].id,
         "session_id": session.id if session else None,
         "outcome": "held",
+        "number": assessment.number if assessment else None,
+        "code": "PHQ-9",
     }
     missing = set(rule.arguments) - set(known)
     assert not missing, f"{rule.endpoint}: no test value for {sorted(missing)}"
@@ -124,6 +153,22 @@ def a_session(people):
     return session
 
 
+@pytest.fixture
+def an_assessment(people):
+    """A draft assessment, version 1, on the case: for the assessment pages."""
+    case = people["case"]
+    assessment = Assessment(
+        case_id=case.id,
+        number=1,
+        created_by_id=case.interventionist_id,
+        reason="First assessment",
+        data={"readiness": {"stage": "contemplation", "ruler": 4}},
+    )
+    db.session.add(assessment)
+    db.session.commit()
+    return assessment
+
+
 def test_every_case_route_has_an_expectation(app):
     endpoints = {rule.endpoint for rule in case_rules(app)}
     assert endpoints, "no case-bound routes found in the URL map"
@@ -133,7 +178,7 @@ def test_every_case_route_has_an_expectation(app):
     )
 
 
-def test_every_user_gets_what_the_table_says(app, people, a_session, everyone):
+def test_every_user_gets_what_the_table_says(app, people, a_session, an_assessment, everyone):
     case = people["case"]
     outcomes = {}
     for rule in case_rules(app):
@@ -153,15 +198,23 @@ def test_every_user_gets_what_the_table_says(app, people, a_session, everyone):
                 assert case.contacts[0].name not in body, (rule.endpoint, who)
             if response.status_code == 200 and response.mimetype == "text/html":
                 assert case.reference in body, (rule.endpoint, who)
+            if rule.endpoint == "assessment.summary_pdf" and response.status_code == 200:
+                assert response.mimetype == "application/pdf", who
+                assert response.data.startswith(b"%PDF-"), who
     wrong = {
         (endpoint, who): (got, EXPECTED[endpoint][who])
         for (endpoint, who), got in outcomes.items()
         if got != EXPECTED[endpoint][who]
     }
     assert not wrong, f"(endpoint, user): (got, expected): {wrong}"
+    # As the comments above say: the owner's POST locked the draft, and the
+    # empty "revise" POSTs started no new version.
+    db.session.expire_all()
+    versions = db.session.scalars(select(Assessment).where(Assessment.case_id == case.id)).all()
+    assert [(v.number, v.status) for v in versions] == [(1, "completed")]
 
 
-def test_unknown_references_answer_404(app, people, a_session, as_user):
+def test_unknown_references_answer_404(app, people, a_session, an_assessment, as_user):
     case = people["case"]
     clients = {who: as_user(people[who]) for who in ("owner", "supervisor")}
     for rule in case_rules(app):
