@@ -69,7 +69,10 @@ def trend(instrument, scores: list[tuple[str, int]]) -> Chart:
     ]
     step = max(1, (high - low) // 4)
     ticks = [{"y": y(v), "value": v} for v in range(low, high + 1, step)]
-    if high - ticks[-1]["value"] > step / 2:  # label the top unless it would crowd
+    if ticks[-1]["value"] != high:
+        # Always label the top of the scale; drop the tick below it if they would crowd.
+        if high - ticks[-1]["value"] <= step / 2:
+            ticks.pop()
         ticks.append({"y": y(high), "value": high})
     shown = points if len(points) <= 6 else [points[0], points[len(points) // 2], points[-1]]
     return Chart(

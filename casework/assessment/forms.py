@@ -14,9 +14,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from casework.forms import MultiCheckboxField, blank_to_none, optional_text, options
+from casework.timeutil import local_today
 
 TEXT = {"validators": optional_text(2000), "filters": [blank_to_none]}
 SHORT = {"validators": optional_text(120), "filters": [blank_to_none]}
@@ -211,6 +219,10 @@ def screening_form_class(instrument, respondents: list[tuple[str, str]]):
 
     class ScreeningForm(FlaskForm):
         administered_on = DateField("Date given", validators=[InputRequired()])
+
+        def validate_administered_on(self, field):
+            if field.data and field.data > local_today():
+                raise ValidationError("A screening cannot be dated in the future.")
         respondent = SelectField("Who answered", choices=options(respondents))
         sex = SelectField(
             "Sex of the person screened (for the AUDIT-C cut-off)",

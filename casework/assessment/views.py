@@ -213,7 +213,8 @@ def new_screening(ref, code):
                 answers,
                 administered_on=form.administered_on.data,
                 respondent=form.respondent.data,
-                sex=form.sex.data or None,
+                # Only instruments with sex-specific cut-offs keep it.
+                sex=(form.sex.data or None) if instrument.sex_bands else None,
             )
         except ValueError as exc:
             form.administered_on.errors = [*form.administered_on.errors, str(exc)]

@@ -1,4 +1,3 @@
-from datetime import date
 from io import BytesIO
 
 from pypdf import PdfReader
@@ -7,6 +6,7 @@ from sqlalchemy import func, select
 from casework.assessment.models import Assessment, Screening
 from casework.audit.models import AuditEvent
 from casework.extensions import db
+from casework.timeutil import local_today
 
 PHQ9_MODERATE = {f"q{i}": "1" for i in range(1, 10)} | {"q1": "2", "q2": "2", "q9": "0"}  # 11
 
@@ -14,7 +14,7 @@ PHQ9_MODERATE = {f"q{i}": "1" for i in range(1, 10)} | {"q1": "2", "q2": "2", "q
 def phq9(**answers) -> dict:
     data = {f"q{i}": "0" for i in range(1, 10)}
     data.update(answers)
-    return {"administered_on": date.today().isoformat(), "respondent": "loved_one", **data}
+    return {"administered_on": local_today().isoformat(), "respondent": "loved_one", **data}
 
 
 def draft(**sections) -> dict:

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from casework.auth.models import Role
+from casework.timeutil import local_today
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PASSWORD
 
@@ -43,7 +44,7 @@ def test_give_a_phq9_twice_and_see_the_trend(live_server, page, factory):
     page.wait_for_url("**/assessment/")
     assert "No screenings yet." in page.locator("#screenings").inner_text()
 
-    today = date.today()
+    today = local_today()
     give_phq9(page, FIRST, today - timedelta(days=14))
     assert "PHQ-9: 12 (Moderate depression)." in page.locator(".alert-success").inner_text()
     card = page.locator(".score-card")
