@@ -13,6 +13,8 @@ from sqlalchemy import select
 from casework.assessment.models import Assessment
 from casework.auth.models import Role
 from casework.cases.models import FamilyCase
+from casework.education import service as education_service
+from casework.education.models import Assignment, Packet
 from casework.extensions import db
 from casework.scheduling.models import CaseSession
 from casework.timeutil import utcnow
@@ -82,6 +84,17 @@ EXPECTED = {
     "assessment.safety_plan": STAFF_PAGE,
     # A PDF of the current assessment (200, application/pdf).
     "assessment.summary_pdf": STAFF_PAGE,
+    "education.case_education": STAFF_PAGE,
+    "education.new_packet": STAFF_PAGE,
+    # A PDF of the packet (200, application/pdf).
+    "education.packet_pdf": STAFF_PAGE,
+    # An empty assignment form comes back with its messages.
+    "education.assign": STAFF_FORM_POST,
+    # Making an invitation answers with the education page showing the link once.
+    "education.invite": STAFF_PAGE,
+    # Both act and send the user back to the education page.
+    "education.move_to_latest": STAFF_ACTION_POST,
+    "education.share_packet": STAFF_ACTION_POST,
 }
 WHO = list(STAFF_PAGE)
 
@@ -105,6 +118,10 @@ def route_args(rule, case):
         "outcome": "held",
         "number": assessment.number if assessment else None,
         "code": "PHQ-9",
+        "assignment_id": db.session.scalar(
+            select(Assignment.id).where(Assignment.case_id == case.id)
+        ),
+        "packet_id": db.session.scalar(select(Packet.id).where(Packet.case_id == case.id)),
     }
     missing = set(rule.arguments) - set(known)
     assert not missing, f"{rule.endpoint}: no test value for {sorted(missing)}"
@@ -154,6 +171,36 @@ def a_session(people):
 
 
 @pytest.fixture
+def education_records(people):
+    """An assignment and a packet on the case, for the education pages."""
+    case, owner = people["case"], people["owner"]
+    module = education_service.write_module(
+        owner,
+        None,
+        slug="matrix-module",
+        title="Matrix module",
+        summary="For the matrix.",
+        topics=None,
+        body="## Hello\n\nA short text.",
+        sources=None,
+    )
+    education_service.assign(
+        case, owner, [module], case.active_contacts[:1], due_on=None, note=None
+    )
+    education_service.create_packet(
+        case,
+        owner,
+        title="Matrix packet",
+        family_name="Doe",
+        cover_letter=None,
+        versions=[module.latest],
+        include_schedule=False,
+        include_contacts=True,
+    )
+    db.session.commit()
+
+
+@pytest.fixture
 def an_assessment(people):
     """A draft assessment, version 1, on the case: for the assessment pages."""
     case = people["case"]
@@ -178,7 +225,9 @@ def test_every_case_route_has_an_expectation(app):
     )
 
 
-def test_every_user_gets_what_the_table_says(app, people, a_session, an_assessment, everyone):
+def test_every_user_gets_what_the_table_says(
+    app, people, a_session, an_assessment, education_records, everyone
+):
     case = people["case"]
     outcomes = {}
     for rule in case_rules(app):
@@ -214,7 +263,9 @@ def test_every_user_gets_what_the_table_says(app, people, a_session, an_assessme
     assert [(v.number, v.status) for v in versions] == [(1, "completed")]
 
 
-def test_unknown_references_answer_404(app, people, a_session, an_assessment, as_user):
+def test_unknown_references_answer_404(
+    app, people, a_session, an_assessment, education_records, as_user
+):
     case = people["case"]
     clients = {who: as_user(people[who]) for who in ("owner", "supervisor")}
     for rule in case_rules(app):
