@@ -463,7 +463,58 @@ def seed_practice(password: str) -> int:
         timeline = _walk_phases(case, lead, phase, opened, now, CLOSINGS.get(name))
         _sessions(case, lead, phase, opened, now, upcoming=number % 5 != 2)
         _assessment(case, lead, timeline, now)
+        _education(case, lead, phase, now)
     return len(CASES)
+
+
+# What each phase's families have usually been given to read, in order.
+READING = (
+    "addiction-as-a-health-condition",
+    "enabling-versus-supporting",
+    "communicating-with-your-loved-one",
+    "what-happens-at-an-intervention",
+    "writing-your-letter",
+    "overdose-and-naloxone",
+    "setting-and-keeping-boundaries",
+    "family-self-care-and-resilience",
+    "return-to-use",
+)
+READING_BY_PHASE = {"education": 5, "intervention": 7, "aftercare": 9, "closed": 2}
+
+
+def _education(case, lead, phase, now) -> None:
+    """Reading for the families past assessment; a shared packet in education."""
+    from casework.education import library
+    from casework.education import service as education
+    from casework.education.models import Assignment, EducationModule
+
+    count = READING_BY_PHASE.get(phase, 0)
+    if not count:
+        return
+    library.sync()  # idempotent: the shipped modules the reading comes from
+    modules = {m.slug: m for m in db.session.scalars(select(EducationModule))}
+    chosen = [modules[slug] for slug in READING[:count] if slug in modules]
+    family = [c for c in case.contacts if c.archived_at is None][:2]
+    education.assign(case, lead, chosen, family, due_on=None, note=None)
+    db.session.flush()
+    given = db.session.scalars(select(Assignment).where(Assignment.case_id == case.id)
+                               .order_by(Assignment.id)).all()
+    for i, assignment in enumerate(given):
+        assignment.assigned_at = now - timedelta(days=30 - i)
+        if phase != "education" or i % 3 == 0:  # later phases have read everything
+            assignment.opened_at = assignment.finished_at = now - timedelta(days=20 - i)
+        elif i % 3 == 1:
+            assignment.opened_at = now - timedelta(days=2)
+            assignment.due_on = (now - timedelta(days=1)).date()  # one overdue, to show it
+    if phase == "education":
+        packet = education.create_packet(
+            case, lead, title="Understanding and helping your loved one",
+            family_name=family[0].name.split()[-1] if family else "",
+            cover_letter=f"Dear {family[0].name.split()[0] if family else 'family'},\n\n"
+            "Here is the reading we talked about. Take it one chapter at a time, and bring "
+            "your questions to our next session.",
+            versions=[m.latest for m in chosen], include_schedule=True, include_contacts=True)
+        education.share_packet(case, packet)
 
 
 # The sessions each phase has usually been through, oldest first.
