@@ -41,6 +41,13 @@ EXPECTED = {
     # The token is the credential: an unknown one is 404 for everybody.
     "scheduling.feed": row(404, 404, 404, 404, 404),
     "portal.home": row(LOGIN, 200, 403, 403, 403),
+    # Ids that belong to nobody: a family member gets 404, staff never pass the guard.
+    "portal.reader": row(LOGIN, 404, 403, 403, 403),
+    "portal.finished": row(LOGIN, 404, 403, 403, 403),
+    "portal.session_ics": row(LOGIN, 404, 403, 403, 403),
+    "portal.packet_pdf": row(LOGIN, 404, 403, 403, 403),
+    # The invitation token is the credential: an unknown one is 404 for everybody.
+    "invites.accept": row(404, 404, 404, 404, 404),
 }
 
 
@@ -71,7 +78,14 @@ def clients(people, factory, as_user, app):
 
 def test_every_user_gets_what_the_table_says(app, clients, factory):
     target = factory.user(Role.INTERVENTIONIST, name="Target Person")
-    values = {"user_id": target.id, "token": "no-such-token", "filename": "css/casework.css"}
+    values = {
+        "user_id": target.id,
+        "token": "no-such-token",
+        "filename": "css/casework.css",
+        "assignment_id": 999_999,
+        "session_id": 999_999,
+        "packet_id": 999_999,
+    }
     wrong = {}
     for rule in other_rules(app):
         with app.test_request_context():
