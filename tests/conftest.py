@@ -184,6 +184,7 @@ class Factory:
                     name=f"Relative {n}-{i}",
                     relationship_to_loved_one="Sister",
                     phone="555-0100",
+                    email=f"relative{n}-{i}@example.net",
                     is_primary=i == 0,
                 )
             )

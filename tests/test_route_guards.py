@@ -8,6 +8,8 @@ import pytest
 from flask import url_for
 
 from casework.auth.models import Role
+from casework.education.service import write_module
+from casework.extensions import db
 
 LOGIN = "login"  # sent to the sign-in page
 WHO = ("anonymous", "family", "admin", "interventionist", "supervisor")
@@ -48,6 +50,12 @@ EXPECTED = {
     "portal.packet_pdf": row(LOGIN, 404, 403, 403, 403),
     # The invitation token is the credential: an unknown one is 404 for everybody.
     "invites.accept": row(404, 404, 404, 404, 404),
+    "education.library": CLINICAL,
+    "education.new_module": CLINICAL,
+    "education.module": CLINICAL,
+    "education.edit_module": CLINICAL,
+    # An empty archive form comes back with its message.
+    "education.archive_module": row(LOGIN, 403, 403, 422, 422),
 }
 
 
@@ -78,7 +86,19 @@ def clients(people, factory, as_user, app):
 
 def test_every_user_gets_what_the_table_says(app, clients, factory):
     target = factory.user(Role.INTERVENTIONIST, name="Target Person")
+    module = write_module(
+        target,
+        None,
+        slug="guarded",
+        title="Guarded",
+        summary="x",
+        topics=None,
+        body="Text.",
+        sources=None,
+    )
+    db.session.commit()
     values = {
+        "slug": module.slug,
         "user_id": target.id,
         "token": "no-such-token",
         "filename": "css/casework.css",

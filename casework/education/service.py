@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from casework.audit.models import Action
 from casework.audit.service import record
@@ -211,10 +211,21 @@ def find_invite(token: str) -> PortalInvite:
 
 def accept_invite(found: PortalInvite, password: str) -> User:
     contact = found.contact
-    found.used_at = utcnow()
+    # Claim the link in one statement, so two submissions at once cannot both use it.
+    claimed = db.session.execute(
+        update(PortalInvite)
+        .where(PortalInvite.id == found.id, PortalInvite.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if claimed != 1:
+        raise InviteError("This link has already been used.")
     user = db.session.get(User, contact.user_id) if contact.user_id else None
     if user is None:
-        email = (contact.email or f"contact-{contact.id}@portal.invalid").lower()
+        if not contact.email:
+            raise InviteError("This invitation has no email address to sign in with. Ask "
+                              "your interventionist for a new link.")
+        email = contact.email.lower()
         if db.session.scalar(select(User).where(User.email == email)):
             raise InviteError(
                 "An account already uses this email. Ask your interventionist for help."

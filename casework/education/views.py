@@ -263,9 +263,12 @@ def invite(ref, contact_id):
     contact = next((c for c in _family(case) if c.id == contact_id), None) or abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not contact.email and not contact.user_id:
+        flash(f"Add an email address for {contact.name} first: it becomes their sign-in.",
+              "error")
+        return redirect(url_for("cases.edit_contact", ref=ref, contact_id=contact.id))
     token = service.invite(case, current_user, contact)
-    # The family's page for the link lives in the portal: /invite/<token>.
-    link = url_for("index", _external=True) + f"invite/{token}"
+    link = url_for("invites.accept", token=token, _external=True)
     return _case_page(case, invite_link=link, invited=contact)
 
 

@@ -309,3 +309,34 @@ def test_bad_module_and_packet_input_is_refused_clearly(people, as_user):
         response = client.post(f"/cases/{case.reference}/education/assign", data=bad)
         assert response.status_code == 422, bad
     assert _count(Packet) == 0 and _count(Assignment) == 0
+
+
+def test_a_contact_needs_an_email_before_an_invitation(people, as_user):
+    case = people["case"]
+    contact = case.active_contacts[0]
+    contact.email = None
+    db.session.commit()
+    client = as_user(people["owner"])
+    response = client.post(f"/cases/{case.reference}/contacts/{contact.id}/invite")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/contacts/{contact.id}/edit")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Add an email address for" in page
+    from casework.education.models import PortalInvite
+
+    assert _count(PortalInvite) == 0
+
+
+def test_an_invitation_is_claimed_once_even_when_sent_twice_at_once(people):
+    """Two submissions that both found the link unused: only the first may use it."""
+    import pytest
+
+    case, owner = people["case"], people["owner"]
+    contact = case.active_contacts[0]
+    token = service.invite(case, owner, contact)
+    db.session.commit()
+    first = service.find_invite(token)
+    second = service.find_invite(token)  # looked up before the first was used
+    service.accept_invite(first, "a long enough password")
+    with pytest.raises(service.InviteError, match="already been used"):
+        service.accept_invite(second, "another long password")
