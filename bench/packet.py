@@ -31,8 +31,7 @@ def main() -> None:
         from casework.cases.models import FamilyCase
         from casework.education import library, service
         from casework.education.models import EducationModule
-        from casework.education.packet import packet_context
-        from casework.education.views import packet_pdf_bytes
+        from casework.education.packet import packet_context, render_packet
         from casework.extensions import db
         from casework.printing import render_html
         from casework.printing.fetcher import INTERNAL_BASE_URL, StaticOnlyFetcher
@@ -85,7 +84,7 @@ def main() -> None:
                 ).write_pdf()
 
             weasyprint_alone()  # warm fonts and imports for both sides
-            packet_pdf_bytes(case, packet)
+            render_packet(packet, case=case, sessions=[])
             db.session.rollback()
 
         client = app.test_client()

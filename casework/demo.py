@@ -497,8 +497,9 @@ def _education(case, lead, phase, now) -> None:
     family = [c for c in case.contacts if c.archived_at is None][:2]
     education.assign(case, lead, chosen, family, due_on=None, note=None)
     db.session.flush()
-    given = db.session.scalars(select(Assignment).where(Assignment.case_id == case.id)
-                               .order_by(Assignment.id)).all()
+    given = db.session.scalars(
+        select(Assignment).where(Assignment.case_id == case.id).order_by(Assignment.id)
+    ).all()
     for i, assignment in enumerate(given):
         assignment.assigned_at = now - timedelta(days=30 - i)
         if phase != "education" or i % 3 == 0:  # later phases have read everything
@@ -508,12 +509,17 @@ def _education(case, lead, phase, now) -> None:
             assignment.due_on = (now - timedelta(days=1)).date()  # one overdue, to show it
     if phase == "education":
         packet = education.create_packet(
-            case, lead, title="Understanding and helping your loved one",
+            case,
+            lead,
+            title="Understanding and helping your loved one",
             family_name=family[0].name.split()[-1] if family else "",
             cover_letter=f"Dear {family[0].name.split()[0] if family else 'family'},\n\n"
             "Here is the reading we talked about. Take it one chapter at a time, and bring "
             "your questions to our next session.",
-            versions=[m.latest for m in chosen], include_schedule=True, include_contacts=True)
+            versions=[m.latest for m in chosen],
+            include_schedule=True,
+            include_contacts=True,
+        )
         education.share_packet(case, packet)
 
 

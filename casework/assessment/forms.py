@@ -223,6 +223,7 @@ def screening_form_class(instrument, respondents: list[tuple[str, str]]):
         def validate_administered_on(self, field):
             if field.data and field.data > local_today():
                 raise ValidationError("A screening cannot be dated in the future.")
+
         respondent = SelectField("Who answered", choices=options(respondents))
         sex = SelectField(
             "Sex of the person screened (for the AUDIT-C cut-off)",

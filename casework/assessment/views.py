@@ -1,6 +1,5 @@
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -29,6 +28,7 @@ from casework.auth.guards import clinical_required
 from casework.cases.access import load_case
 from casework.domain import instruments, risk
 from casework.extensions import db
+from casework.printing.delivery import pdf_response
 from casework.timeutil import local_today
 
 bp = Blueprint("assessment", __name__)
@@ -263,11 +263,4 @@ def summary_pdf(ref):
     pdf = render_pdf("assessment_summary.html", context)
     record(Action.PRINT, case=case, obj=assessment, summary="Assessment summary printed")
     db.session.commit()
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="assessment-{case.reference}.pdf"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return pdf_response(pdf, f"assessment-{case.reference}.pdf")

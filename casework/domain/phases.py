@@ -170,8 +170,13 @@ def progress(phase: Phase | str, closed_from: Phase | str | None = None) -> list
     return steps
 
 
-def next_step(phase: Phase | str, *, upcoming_session: bool = True, status: str = "active",
-              overdue_reading: bool = False) -> str:
+def next_step(
+    phase: Phase | str,
+    *,
+    upcoming_session: bool = True,
+    status: str = "active",
+    overdue_reading: bool = False,
+) -> str:
     """The hint an interventionist sees beside a case: what to do next."""
     phase = Phase(phase)
     if phase is Phase.CLOSED:

@@ -8,6 +8,24 @@ from casework.templating import CRISIS_LINES
 from casework.timeutil import to_local
 
 
+def render_packet(packet, *, case, sessions) -> bytes:
+    """The packet as PDF; `sessions` are the ones its schedule page lists."""
+    from casework.education.service import packet_versions
+    from casework.printing import render_pdf
+    from casework.printing.delivery import practice_details
+
+    return render_pdf(
+        "packet.html",
+        packet_context(
+            packet,
+            packet_versions(packet),
+            case=case,
+            sessions=sessions,
+            practice=practice_details(),
+        ),
+    )
+
+
 def packet_context(packet, versions, *, case, sessions, practice: dict) -> dict:
     lead = case.interventionist
     letter = [p.strip() for p in (packet.cover_letter or "").split("\n\n") if p.strip()]

@@ -223,8 +223,10 @@ def accept_invite(found: PortalInvite, password: str) -> User:
     user = db.session.get(User, contact.user_id) if contact.user_id else None
     if user is None:
         if not contact.email:
-            raise InviteError("This invitation has no email address to sign in with. Ask "
-                              "your interventionist for a new link.")
+            raise InviteError(
+                "This invitation has no email address to sign in with. Ask "
+                "your interventionist for a new link."
+            )
         email = contact.email.lower()
         if db.session.scalar(select(User).where(User.email == email)):
             raise InviteError(

@@ -1,8 +1,6 @@
 from flask import (
     Blueprint,
-    Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -27,11 +25,12 @@ from casework.education.forms import (
     PacketForm,
 )
 from casework.education.models import Assignment, EducationModule, Packet
-from casework.education.packet import packet_context
+from casework.education.packet import render_packet
 from casework.extensions import db
 from casework.forms import options
-from casework.scheduling.models import CaseSession
-from casework.timeutil import local_today, utcnow
+from casework.printing.delivery import pdf_response
+from casework.scheduling.queries import upcoming_for_case
+from casework.timeutil import local_today
 
 bp = Blueprint("education", __name__)
 
@@ -264,8 +263,7 @@ def invite(ref, contact_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if not contact.email and not contact.user_id:
-        flash(f"Add an email address for {contact.name} first: it becomes their sign-in.",
-              "error")
+        flash(f"Add an email address for {contact.name} first: it becomes their sign-in.", "error")
         return redirect(url_for("cases.edit_contact", ref=ref, contact_id=contact.id))
     token = service.invite(case, current_user, contact)
     link = url_for("invites.accept", token=token, _external=True)
@@ -329,47 +327,12 @@ def _packet_or_404(case, packet_id) -> Packet:
     ) or abort(404)
 
 
-def packet_pdf_bytes(case, packet: Packet, *, contact=None) -> bytes:
-    """The packet's PDF; a family member's copy lists only their own sessions."""
-    from casework.printing import render_pdf
-
-    query = select(CaseSession).where(
-        CaseSession.case_id == case.id,
-        CaseSession.status == "scheduled",
-        CaseSession.starts_at >= utcnow(),
-    )
-    sessions = [
-        s
-        for s in db.session.scalars(query.order_by(CaseSession.starts_at))
-        if contact is None or contact in s.contacts
-    ]
-    practice = {
-        "name": current_app.config["PRACTICE_NAME"],
-        "phone": current_app.config["PRACTICE_PHONE"],
-    }
-    context = packet_context(
-        packet, service.packet_versions(packet), case=case, sessions=sessions, practice=practice
-    )
-    return render_pdf("packet.html", context)
-
-
-def pdf_response(pdf: bytes, filename: str) -> Response:
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 @bp.get("/cases/<ref>/packets/<int:packet_id>.pdf")
 @clinical_required
 def packet_pdf(ref, packet_id):
     case = load_case(ref)
     packet = _packet_or_404(case, packet_id)
-    pdf = packet_pdf_bytes(case, packet)
+    pdf = render_packet(packet, case=case, sessions=upcoming_for_case(case.id))
     record(Action.PRINT, case=case, obj=packet, summary=f"Packet “{packet.title}” printed")
     db.session.commit()
     return pdf_response(pdf, f"packet-{case.reference}-{packet.id}.pdf")

@@ -5,7 +5,7 @@ reading, the sessions they attend, and the packets shared with their family.
 Nothing clinical (assessment, scores, notes, flags) is ever loaded here.
 """
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -18,7 +18,9 @@ from casework.cases.models import Contact
 from casework.disclosure import REDISCLOSURE_STATEMENT
 from casework.education import service as education
 from casework.education.models import Assignment, Packet
+from casework.education.packet import render_packet
 from casework.extensions import db
+from casework.printing.delivery import ics_response, pdf_response
 from casework.scheduling import ical
 from casework.scheduling.models import CaseSession, session_contacts
 from casework.timeutil import local_today, utcnow
@@ -97,13 +99,6 @@ def reading_for(contact: Contact) -> list[Assignment]:
             a.id,
         ),
     )
-
-
-def _practice() -> dict:
-    return {
-        "name": current_app.config["PRACTICE_NAME"],
-        "phone": current_app.config["PRACTICE_PHONE"],
-    }
 
 
 # ---- pages ----------------------------------------------------------------------------
@@ -191,22 +186,12 @@ def session_ics(session_id):
         [session], name=f"{current_app.config['PRACTICE_NAME']} session", first_names=False
     )
     db.session.commit()
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={
-            "Content-Disposition": f'attachment; filename="session-{session.id}.ics"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return ics_response(body, f"session-{session.id}.ics")
 
 
 @bp.get("/packets/<int:packet_id>.pdf")
 @family_required
 def packet_pdf(packet_id):
-    from casework.education.packet import packet_context
-    from casework.printing import render_pdf
-
     contact = _contact_or_404()
     packet = db.session.scalar(
         select(Packet).where(
@@ -217,14 +202,7 @@ def packet_pdf(packet_id):
     )
     if packet is None:
         abort(404)
-    context = packet_context(
-        packet,
-        education.packet_versions(packet),
-        case=contact.case,
-        sessions=upcoming_sessions(contact),
-        practice=_practice(),
-    )
-    pdf = render_pdf("packet.html", context)
+    pdf = render_packet(packet, case=contact.case, sessions=upcoming_sessions(contact))
     record(
         Action.EXPORT,
         case=contact.case,
@@ -232,11 +210,4 @@ def packet_pdf(packet_id):
         summary=f"{contact.name} downloaded the packet “{packet.title}”",
     )
     db.session.commit()
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="packet-{packet.id}.pdf"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return pdf_response(pdf, f"packet-{packet.id}.pdf")

@@ -2,7 +2,6 @@ from datetime import datetime, timedelta
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -23,6 +22,7 @@ from casework.cases.service import staff_choices
 from casework.domain import sessions as rules
 from casework.extensions import db
 from casework.forms import options
+from casework.printing.delivery import file_response, ics_response, pdf_response, practice_details
 from casework.scheduling import ical, service
 from casework.scheduling.forms import CalendarFilterForm, ReasonForm, SessionForm, StatusForm
 from casework.scheduling.models import CalendarFeed, CaseSession, session_staff
@@ -235,17 +235,6 @@ def session_ics(ref, session_id):
     return ics_response(body, f"session-{case.reference}-{session.id}.ics")
 
 
-def ics_response(body: bytes, filename: str) -> Response:
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 # ---- the interventionist's calendar ------------------------------------------
 
 
@@ -358,7 +347,7 @@ def feed(token):
             "scheduling.detail", ref=s.case.reference, session_id=s.id, _external=True
         ),
     )
-    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "no-store"})
+    return file_response(body, "text/calendar", "casework.ics")
 
 
 @bp.get("/cases/<ref>/sessions/<int:session_id>/handout.pdf")
@@ -369,18 +358,7 @@ def handout(ref, session_id):
 
     case = load_case(ref)
     session = _load_session(case, session_id)
-    practice = {
-        "name": current_app.config["PRACTICE_NAME"],
-        "phone": current_app.config["PRACTICE_PHONE"],
-    }
-    pdf = render_pdf("session_handout.html", handout_context(session, practice))
+    pdf = render_pdf("session_handout.html", handout_context(session, practice_details()))
     record(Action.PRINT, case=case, obj=session, summary="Session handout printed")
     db.session.commit()
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="session-{case.reference}-{session.id}.pdf"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return pdf_response(pdf, f"session-{case.reference}-{session.id}.pdf")

@@ -159,9 +159,9 @@ def test_practice_module_cannot_make_the_packet_fetch_anything(people, monkeypat
         include_schedule=False,
         include_contacts=True,
     )
-    from casework.education.views import packet_pdf_bytes
+    from casework.education.packet import render_packet
 
-    pdf = packet_pdf_bytes(case, packet)
+    pdf = render_packet(packet, case=case, sessions=[])
     assert pdf.startswith(b"%PDF")
     assert fetched, "the fetcher was not used at all"
     assert all("/static/" in url for url in fetched), fetched
