@@ -13,7 +13,7 @@ from casework.cases.models import Contact, FamilyCase, PhaseChange
 from casework.cases.service import reserve_references
 from casework.domain.phases import OPEN_PHASES, Phase
 from casework.extensions import db
-from casework.timeutil import to_local, utcnow
+from casework.timeutil import local_today, to_local, utcnow
 
 STAFF = (
     ("admin@example.org", "Avery Lindqvist", Role.ADMIN, "(555) 010-0100"),
@@ -496,6 +496,7 @@ def _education(case, lead, phase, now) -> None:
     chosen = [modules[slug] for slug in READING[:count] if slug in modules]
     family = [c for c in case.contacts if c.archived_at is None][:2]
     education.assign(case, lead, chosen, family, due_on=None, note=None)
+    _credit(lead, now - timedelta(days=30))
     db.session.flush()
     given = db.session.scalars(
         select(Assignment).where(Assignment.case_id == case.id).order_by(Assignment.id)
@@ -506,7 +507,7 @@ def _education(case, lead, phase, now) -> None:
             assignment.opened_at = assignment.finished_at = now - timedelta(days=20 - i)
         elif i % 3 == 1:
             assignment.opened_at = now - timedelta(days=2)
-            assignment.due_on = (now - timedelta(days=1)).date()  # one overdue, to show it
+            assignment.due_on = local_today() - timedelta(days=2)  # overdue, to show it
     if phase == "education":
         packet = education.create_packet(
             case,
@@ -521,6 +522,16 @@ def _education(case, lead, phase, now) -> None:
             include_contacts=True,
         )
         education.share_packet(case, packet)
+        _credit(lead, now - timedelta(days=6))
+
+
+def _credit(lead, when) -> None:
+    """Demo events recorded outside a request: put them in the lead's name, back in time.
+
+    Only events not yet written are touched; audit rows are never changed."""
+    for obj in db.session.new:
+        if isinstance(obj, AuditEvent) and obj.actor_id is None:
+            obj.actor_id, obj.occurred_at = lead.id, when
 
 
 # The sessions each phase has usually been through, oldest first.
