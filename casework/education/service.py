@@ -29,6 +29,10 @@ class InviteError(ValueError):
     """The link cannot be used; the message says what to do."""
 
 
+class InviteGone(InviteError):
+    """A link that did exist, but is used, expired or withdrawn."""
+
+
 # ---- modules -------------------------------------------------------------------
 
 
@@ -201,11 +205,11 @@ def find_invite(token: str) -> PortalInvite:
     if found is None:
         raise InviteError("This link is not valid.")
     if found.used_at is not None:
-        raise InviteError("This link has already been used.")
+        raise InviteGone("This link has already been used.")
     if found.expires_at <= utcnow():
-        raise InviteError("This link has expired.")
+        raise InviteGone("This link has expired.")
     if found.contact.archived_at is not None:
-        raise InviteError("This link is no longer valid.")
+        raise InviteGone("This link is no longer valid.")
     return found
 
 
@@ -219,7 +223,7 @@ def accept_invite(found: PortalInvite, password: str) -> User:
         .execution_options(synchronize_session="fetch")
     ).rowcount
     if claimed != 1:
-        raise InviteError("This link has already been used.")
+        raise InviteGone("This link has already been used.")
     user = db.session.get(User, contact.user_id) if contact.user_id else None
     if user is None:
         if not contact.email:

@@ -19,20 +19,14 @@ bp = Blueprint("invites", __name__)
 
 DEFAULT_LIMIT = "10 per 15 minutes"
 
-# find_invite's message for a token nobody issued; every other refusal is for a
-# link that did exist (used, expired, or its contact archived): 410 Gone.
-UNKNOWN = "This link is not valid."
-
-
 def _limit() -> str:
     return current_app.config.get("INVITE_LIMIT_PER_ADDRESS", DEFAULT_LIMIT)
 
 
 def _refused(error: education.InviteError, status: int | None = None):
-    message = str(error)
-    if status is None:
-        status = 404 if message == UNKNOWN else 410
-    return render_template("portal/invite_invalid.html", message=message), status
+    if status is None:  # a link that existed is gone; one nobody issued is not found
+        status = 410 if isinstance(error, education.InviteGone) else 404
+    return render_template("portal/invite_invalid.html", message=str(error)), status
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
