@@ -3,8 +3,9 @@
 import nh3
 from markdown_it import MarkdownIt
 
-# Raw HTML in the Markdown is shown as text, never passed through.
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True}).enable(
+# Raw HTML in the Markdown reaches nh3, which keeps only the tags below and drops
+# scripts and styles with their content, so pasted markup disappears quietly.
+_md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": True}).enable(
     "table"
 )
 
