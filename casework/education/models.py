@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from markupsafe import Markup
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -49,6 +50,11 @@ class ModuleVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     module = relationship("EducationModule", back_populates="versions", lazy="joined")
+
+    @property
+    def body(self) -> Markup:
+        """The text as HTML for pages and print: it was cleaned by nh3 when saved."""
+        return Markup(self.body_html)  # noqa: S704
 
 
 class Assignment(db.Model):

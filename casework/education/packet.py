@@ -1,6 +1,5 @@
 """An education packet as the plain dict the printer takes."""
 
-from markupsafe import Markup
 
 from casework.disclosure import REDISCLOSURE_STATEMENT
 from casework.domain import sessions as session_rules
@@ -47,8 +46,7 @@ def packet_context(packet, versions, *, case, sessions, practice: dict) -> dict:
                 "summary": v.summary,
                 "minutes": v.reading_minutes,
                 "sources": v.sources,
-                # Rendered from Markdown and cleaned by nh3 when the version was saved.
-                "html": Markup(v.body_html),  # noqa: S704
+                "html": v.body,
             }
             for v in versions
         ],

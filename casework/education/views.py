@@ -98,7 +98,7 @@ def module(slug):
         "education/module.html",
         module=found,
         version=found.latest,
-        body=Markup(found.latest.body_html),  # noqa: S704  cleaned at save
+        body=found.latest.body,
         archive_form=ArchiveModuleForm(),
     )
 
@@ -161,7 +161,7 @@ def archive_module(slug):
             "education/module.html",
             module=found,
             version=found.latest,
-            body=Markup(found.latest.body_html),  # noqa: S704
+            body=found.latest.body,
             archive_form=form,
         ), 422
     service.archive_module(found, form.reason.data)

@@ -7,7 +7,6 @@ Nothing clinical (assessment, scores, notes, flags) is ever loaded here.
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 
 from casework.audit.models import Action
@@ -144,8 +143,7 @@ def reader(assignment_id):
         "portal/reader.html",
         assignment=assignment,
         version=version,
-        # Rendered from Markdown and cleaned by nh3 when the version was saved.
-        body=Markup(version.body_html),  # noqa: S704
+        body=version.body,
         interventionist=contact.case.interventionist,
         today=local_today(),
         form=ConfirmForm(),
