@@ -73,7 +73,7 @@ CASES = (
         "soon",
         "Employee assistance",
         "scheduling",
-        "Her employer's programme referred her sister to us.",
+        "Her employer's program referred her sister to us.",
         [("Eva Kowalski", "Sister", "(555) 201-1105", "eva.k@example.net")],
     ),
     (
@@ -365,7 +365,7 @@ CASES = (
         "routine",
         "Daughter",
         "closed",
-        "Referred to a geriatric psychiatry programme closer to home.",
+        "Referred to a geriatric psychiatry program closer to home.",
         [("Ellen Abernathy", "Daughter", "(555) 201-1137", "ellen.a@example.net")],
     ),
 )
@@ -933,7 +933,7 @@ ASSESSMENTS: dict[str, dict] = {
         "readiness": {"stage": "contemplation", "ruler": 6},
         "preferences": {
             "insurance_carrier": "Employer plan",
-            "location": "Evening programme so she can keep working",
+            "location": "Evening program so she can keep working",
         },
         "screenings": [
             ("AUDIT", 15, "assessment", 0.4, None),
@@ -1186,7 +1186,7 @@ ASSESSMENTS: dict[str, dict] = {
         "readiness": {"stage": "contemplation", "ruler": 4},
         "preferences": {
             "insurance_carrier": "Business group plan",
-            "location": "A dual-diagnosis residential programme",
+            "location": "A dual-diagnosis residential program",
         },
         "screenings": [("AUDIT", 21, "assessment", 0.4, None)],
         "plan": {

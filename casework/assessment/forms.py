@@ -41,7 +41,7 @@ LEVELS = {
     "": "—",
     "withdrawal_management": "Withdrawal management (detox)",
     "residential": "Residential",
-    "partial_hospitalisation": "Partial hospitalisation",
+    "partial_hospitalisation": "Partial hospitalization",
     "intensive_outpatient": "Intensive outpatient",
     "outpatient": "Outpatient",
     "mat": "Medication treatment",
@@ -141,8 +141,8 @@ class PreferencesForm(Form):
     member_number = StringField("Member number", **SHORT)
     budget = StringField("Budget", **SHORT)
     location = StringField("Location wishes", **SHORT)
-    gender_specific = BooleanField("Wants a gender-specific programme")
-    faith_based = BooleanField("Wants a faith-based programme")
+    gender_specific = BooleanField("Wants a gender-specific program")
+    faith_based = BooleanField("Wants a faith-based program")
     mat_openness = SelectField(
         "Open to medication for addiction treatment", choices=options(MAT_OPENNESS), default=""
     )
