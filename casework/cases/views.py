@@ -343,6 +343,11 @@ def _gate(case, transition) -> list[str]:
 
 
 def _phase_page(case, form, blockers):
+    if not blockers and phases.next_phase(case.phase) is Phase.INTERVENTION:
+        # Say so before anyone tries: the next step forward is gated.
+        blockers = risk.intervention_blockers(
+            case.risk_flags or [], has_safety_plan=has_safety_plan(case)
+        )
     html = render_template("cases/phase.html", case=case, form=form, blockers=blockers)
     db.session.commit()
     return html, 422 if form.errors else 200

@@ -252,3 +252,16 @@ def test_two_stale_saves_of_a_draft(people, as_user):
     assert "Dad lends the car" in second.get_data(as_text=True)
     db.session.refresh(assessment)
     assert assessment.data["family"]["enabling"] == "Mum pays his rent"
+
+
+def test_the_phase_page_warns_of_the_gate_before_anyone_tries(people, as_user):
+    case = people["case"]
+    case.phase = "education"
+    db.session.commit()
+    client = as_user(people["owner"])
+    client.post(f"/cases/{case.reference}/screenings/PHQ-9/new", data=phq9(q9="1"))
+    page = client.get(f"/cases/{case.reference}/phase").get_data(as_text=True)
+    assert "record a safety plan before the intervention" in page
+    assert "Supervisor override" not in page  # only supervisors see the override
+    supervisor_page = as_user(people["supervisor"]).get(f"/cases/{case.reference}/phase")
+    assert "Supervisor override" in supervisor_page.get_data(as_text=True)
