@@ -59,6 +59,13 @@ def _preview(form: ModuleForm):
     return Markup(markdown.render(form.body.data or ""))  # noqa: S704  cleaned by nh3
 
 
+def _module_fields(form: ModuleForm) -> dict:
+    """What a published version is made of, from the writing form."""
+    return {
+        name: getattr(form, name).data for name in ("title", "summary", "topics", "body", "sources")
+    }
+
+
 @bp.route("/education/new", methods=["GET", "POST"])
 @clinical_required
 def new_module():
@@ -73,14 +80,7 @@ def new_module():
             form.slug.errors = [*form.slug.errors, "Another module already uses this name."]
         else:
             module = service.write_module(
-                current_user,
-                None,
-                slug=form.slug.data,
-                title=form.title.data,
-                summary=form.summary.data,
-                topics=form.topics.data,
-                body=form.body.data,
-                sources=form.sources.data,
+                current_user, None, slug=form.slug.data, **_module_fields(form)
             )
             db.session.commit()
             flash(f"“{module.latest.title}” is in the library.", "success")
@@ -129,16 +129,7 @@ def edit_module(slug):
         if "preview" in request.form:
             preview = _preview(form)
         else:
-            service.write_module(
-                current_user,
-                found,
-                slug=found.slug,
-                title=form.title.data,
-                summary=form.summary.data,
-                topics=form.topics.data,
-                body=form.body.data,
-                sources=form.sources.data,
-            )
+            service.write_module(current_user, found, slug=found.slug, **_module_fields(form))
             db.session.commit()
             flash(
                 f"Version {found.latest.number} published. Families keep the version they "
