@@ -37,6 +37,10 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message = "Please sign in to continue."
     login_manager.session_protection = "strong"
 
+    from casework import transaction
+
+    transaction.register(app)
+
     from casework import models  # noqa: F401  every table, for Alembic and create_all
     from casework.assessment.views import bp as assessment_bp
     from casework.audit.views import bp as audit_bp

@@ -4,7 +4,6 @@ from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from casework.cases.access import CaseNotFound
 from casework.extensions import db
 
 MESSAGES = {
@@ -39,10 +38,10 @@ def render_error(code: int, detail: str | None = None):
 
 
 def handle_http_error(error: HTTPException):
-    if isinstance(error, CaseNotFound) and error.audited:
-        db.session.commit()  # the access_denied event is this request's one write
-    else:
-        db.session.rollback()
+    db.session.rollback()  # nothing the request did before the refusal is kept...
+    kept = getattr(error, "audit_event", None)
+    if kept is not None:
+        db.session.add(kept)  # ...except the refusal's own audit event
     return render_error(error.code or 500)
 
 

@@ -78,7 +78,6 @@ def _overview_page(case, revise_form: ReviseForm | None = None) -> str:
 def overview(ref):
     case = load_case(ref)
     html = _overview_page(case)
-    db.session.commit()
     return html
 
 
@@ -96,7 +95,6 @@ def edit(ref):
         html = render_template(
             "assessment/edit.html", case=case, form=form, assessment=assessment, sections=SECTIONS
         )
-        db.session.commit()
         return html
     form = AssessmentForm()
     if "add_substance" in request.form or "add_treatment" in request.form:
@@ -126,7 +124,7 @@ def edit(ref):
         ), 409
     try:
         service.save_draft(case, current_user, form.section_data())
-        db.session.commit()
+        db.session.flush()  # a stale version shows here, before the response
     except StaleDataError:
         db.session.rollback()
         return render_template(
@@ -152,7 +150,6 @@ def complete(ref):
         flash("That version is already completed.", "info")
     else:
         service.complete(case, current_user, assessment)
-        db.session.commit()
         flash(f"Assessment version {assessment.number} is completed and locked.", "success")
     return redirect(url_for("assessment.overview", ref=ref))
 
@@ -174,7 +171,6 @@ def revise(ref):
     except service.AssessmentLocked:
         flash("Only a completed assessment starts a new version.", "error")
         return redirect(url_for("assessment.overview", ref=ref))
-    db.session.commit()
     flash(f"Version {new.number} started. The earlier version stays readable.", "success")
     return redirect(url_for("assessment.edit", ref=ref))
 
@@ -187,7 +183,6 @@ def version(ref, number):
     html = render_template(
         "assessment/version.html", case=case, assessment=assessment, sections=SECTIONS
     )
-    db.session.commit()
     return html
 
 
@@ -219,13 +214,11 @@ def new_screening(ref, code):
         except ValueError as exc:
             form.administered_on.errors = [*form.administered_on.errors, str(exc)]
         else:
-            db.session.commit()
             flash(f"{code}: {screening.total} ({screening.band}).", "success")
             return redirect(url_for("assessment.overview", ref=ref) + "#screenings")
     html = render_template(
         "assessment/screening_form.html", case=case, form=form, instrument=instrument
     )
-    db.session.commit()
     return html, 422 if form.errors else 200
 
 
@@ -241,11 +234,9 @@ def safety_plan(ref):
             for name in ("warning_signs", "coping_steps", "people_to_call", "means_safety")
         }
         service.record_safety_plan(case, current_user, fields)
-        db.session.commit()
         flash("Safety plan recorded.", "success")
         return redirect(url_for("assessment.overview", ref=ref))
     html = render_template("assessment/safety_plan.html", case=case, form=form, latest=latest)
-    db.session.commit()
     return html, 422 if form.errors else 200
 
 
@@ -262,5 +253,4 @@ def summary_pdf(ref):
     )
     pdf = render_pdf("assessment_summary.html", context)
     record(Action.PRINT, case=case, obj=assessment, summary="Assessment summary printed")
-    db.session.commit()
     return pdf_response(pdf, f"assessment-{case.reference}.pdf")

@@ -17,7 +17,7 @@ from casework.auth import service
 from casework.auth.forms import ChangePasswordForm, LoginForm
 from casework.auth.passwords import verify_password
 from casework.auth.session import landing_url
-from casework.extensions import db, limiter
+from casework.extensions import limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -51,9 +51,7 @@ def login():
         if user is not None:
             session.clear()  # a fresh session at every sign-in
             login_user(user)
-            db.session.commit()
             return redirect(landing_url(user))
-        db.session.commit()  # keeps the login_failed event
         g.login_failed = True
         form.password.errors = ["That email and password do not match an active account."]
     return render_template("auth/login.html", form=form), 401 if form.errors else 200
@@ -65,7 +63,6 @@ def logout():
     user = current_user._get_current_object()
     user.rotate_session_token()  # every cookie this user holds stops working
     record(Action.LOGOUT, obj=user)
-    db.session.commit()
     logout_user()
     session.clear()
     flash("You are signed out.", "info")
@@ -82,7 +79,6 @@ def change_password():
             form.current.errors = ["That is not your current password."]
         else:
             service.set_password(user, form.password.data, actor=user)
-            db.session.commit()
             login_user(user)  # this browser carries on with the new token
             flash("Your password is changed. Other devices are signed out.", "success")
             return redirect(landing_url(user))

@@ -18,11 +18,11 @@ from casework.extensions import db
 class CaseNotFound(NotFound):
     """404 for a missing case or one out of the user's reach.
 
-    `audited` is set when the refusal left an access_denied event for the
-    error handler to commit.
+    `audit_event` is the refusal's access_denied event: the error handler
+    keeps it while rolling back everything else.
     """
 
-    audited = False
+    audit_event = None
 
 
 def can_see(user, case: FamilyCase) -> bool:
@@ -50,9 +50,10 @@ def load_case(ref: str) -> FamilyCase:
     if case is None:
         raise CaseNotFound()
     if not can_see(current_user, case):
-        record(Action.ACCESS_DENIED, case=case, object_type="page", object_id=request.endpoint)
         error = CaseNotFound()
-        error.audited = True
+        error.audit_event = record(
+            Action.ACCESS_DENIED, case=case, object_type="page", object_id=request.endpoint
+        )
         raise error
     if request.method in ("GET", "HEAD"):
         record(Action.VIEW, case=case, object_type="page", object_id=request.endpoint)

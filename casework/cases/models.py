@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.domain.phases import Phase
@@ -25,6 +25,22 @@ STATUSES = {"active": "Active", "on_hold": "On hold", "closed": "Closed"}
 CONTACT_METHODS = {"phone": "Phone call", "text": "Text message", "email": "Email"}
 
 
+# Stored beside phase and urgency so the caseload's order can walk an index
+# (an ORDER BY over CASE expressions cannot). Closed cases rank after open ones.
+PHASE_RANKS = {phase.value: rank for rank, phase in enumerate(Phase)}
+# 0 is kept for a case with an open safety concern and no plan: it comes first.
+URGENCY_RANKS = {"urgent": 1, "soon": 2, "routine": 3}
+
+
+def sort_ranks(phase: str, urgency: str, safety_alert: bool = False) -> dict:
+    """The stored ordering columns for a case; bulk inserts use it too."""
+    return {
+        "phase_rank": PHASE_RANKS[phase],
+        "urgency_rank": 0 if safety_alert else URGENCY_RANKS.get(urgency, 3),
+        "safety_alert": safety_alert,
+    }
+
+
 class ReferenceCounter(db.Model):
     """The last case number handed out each year; numbers are never reused."""
 
@@ -38,7 +54,33 @@ class FamilyCase(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_status_phase", "status", "phase"),
-        Index("ix_cases_interventionist_id_status", "interventionist_id", "status"),
+        # The caseload's three orders: everyone's, the lead's, the co-lead's.
+        Index(
+            "ix_cases_queue",
+            "status",
+            "phase_rank",
+            "urgency_rank",
+            "phase_entered_at",
+            "id",
+        ),
+        Index(
+            "ix_cases_lead_queue",
+            "interventionist_id",
+            "status",
+            "phase_rank",
+            "urgency_rank",
+            "phase_entered_at",
+            "id",
+        ),
+        Index(
+            "ix_cases_co_queue",
+            "co_interventionist_id",
+            "status",
+            "phase_rank",
+            "urgency_rank",
+            "phase_entered_at",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +103,11 @@ class FamilyCase(db.Model):
     summary: Mapped[str | None] = mapped_column(Text)
     # Kept in step by the assessment service, so lists can show flags for free.
     risk_flags: Mapped[list] = mapped_column(JSON, default=list)
+    # An open safety flag with no safety plan or documented review: the case
+    # comes first everywhere. Set by the area that owns the flags.
+    safety_alert: Mapped[bool] = mapped_column(default=False)
+    phase_rank: Mapped[int] = mapped_column(default=0)
+    urgency_rank: Mapped[int] = mapped_column(default=3)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -102,6 +149,17 @@ class FamilyCase(db.Model):
 
     def is_assigned_to(self, user) -> bool:
         return user.id in (self.interventionist_id, self.co_interventionist_id)
+
+
+@event.listens_for(FamilyCase, "before_insert")
+@event.listens_for(FamilyCase, "before_update")
+def _keep_ranks(mapper, connection, target: FamilyCase) -> None:
+    for name, value in sort_ranks(
+        target.phase or Phase.SCHEDULING.value,
+        target.urgency or "routine",
+        bool(target.safety_alert),
+    ).items():
+        setattr(target, name, value)
 
 
 class Contact(db.Model):

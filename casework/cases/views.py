@@ -139,7 +139,6 @@ def new_case():
             "email": form.contact_email.data,
         }
         case = service.create_case(data, contact, form.interventionist_id.data)
-        db.session.commit()
         flash(f"Case {case.reference} opened.", "success")
         return redirect(url_for("cases.overview", ref=case.reference))
     return render_template("cases/new.html", form=form), 422 if form.errors else 200
@@ -162,7 +161,6 @@ def overview(ref):
             overdue_reading=bool(education_queries.cases_with_overdue_reading([case.id])),
         ),
     )
-    db.session.commit()
     return html
 
 
@@ -178,7 +176,6 @@ def edit(ref):
         form.loaded.data = json.dumps(service.snapshot(case))
         form.concerns.data = case.concerns
         html = render_template("cases/edit.html", case=case, form=form)
-        db.session.commit()
         return html
     if not form.validate_on_submit():
         return render_template("cases/edit.html", case=case, form=form), 422
@@ -187,7 +184,7 @@ def edit(ref):
     data = {name: getattr(form, name).data for name in service.EDITABLE_FIELDS}
     service.update_case(case, data)
     try:
-        db.session.commit()
+        db.session.flush()  # a stale version shows here, before the response
     except StaleDataError:
         db.session.rollback()
         return _edit_conflict(db.session.get(FamilyCase, case.id), form)
@@ -235,11 +232,9 @@ def new_contact(ref):
     if form.validate_on_submit():
         data = {name: getattr(form, name).data for name in service.CONTACT_FIELDS}
         contact = service.save_contact(case, None, data)
-        db.session.commit()
         flash(f"{contact.name} added.", "success")
         return redirect(url_for("cases.overview", ref=ref) + "#contacts")
     html = render_template("cases/contact_form.html", case=case, form=form, contact=None)
-    db.session.commit()
     return html, 422 if form.errors else 200
 
 
@@ -259,13 +254,11 @@ def edit_contact(ref, contact_id):
             ), 409
         data = {name: getattr(form, name).data for name in service.CONTACT_FIELDS}
         service.save_contact(case, contact, data)
-        db.session.commit()
         flash(f"{contact.name} saved.", "success")
         return redirect(url_for("cases.overview", ref=ref) + "#contacts")
     html = render_template(
         "cases/contact_form.html", case=case, form=form, contact=contact, archive_form=ArchiveForm()
     )
-    db.session.commit()
     return html, 422 if form.errors else 200
 
 
@@ -284,7 +277,6 @@ def archive_contact(ref, contact_id):
             archive_form=form,
         ), 422
     service.archive_contact(case, contact, form.reason.data)
-    db.session.commit()
     flash(f"{contact.name} archived.", "success")
     return redirect(url_for("cases.overview", ref=ref) + "#contacts")
 
@@ -329,7 +321,6 @@ def change_phase(ref):
             if blockers:
                 service.override_gate(case, blockers, override)
             service.change_phase(case, current_user, transition, form.closing_reason.data or None)
-            db.session.commit()
             flash(f"{case.reference} is now in {case.phase_enum.label}.", "success")
             return redirect(url_for("cases.overview", ref=ref))
     return _phase_page(case, form, [])
@@ -349,7 +340,6 @@ def _phase_page(case, form, blockers):
             case.risk_flags or [], has_safety_plan=has_safety_plan(case)
         )
     html = render_template("cases/phase.html", case=case, form=form, blockers=blockers)
-    db.session.commit()
     return html, 422 if form.errors else 200
 
 
@@ -369,9 +359,7 @@ def reassign(ref):
         co_id = form.co_interventionist_id.data
         co = db.session.get(User, co_id) if co_id else None
         service.reassign(case, lead, co, form.reason.data)
-        db.session.commit()
         flash(f"{case.reference} is now with {lead.name}.", "success")
         return redirect(url_for("cases.overview", ref=ref))
     html = render_template("cases/reassign.html", case=case, form=form)
-    db.session.commit()
     return html, 422 if form.errors else 200

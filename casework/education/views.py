@@ -82,7 +82,6 @@ def new_module():
             module = service.write_module(
                 current_user, None, slug=form.slug.data, **_module_fields(form)
             )
-            db.session.commit()
             flash(f"“{module.latest.title}” is in the library.", "success")
             return redirect(url_for("education.module", slug=module.slug))
     return render_template(
@@ -130,7 +129,6 @@ def edit_module(slug):
             preview = _preview(form)
         else:
             service.write_module(current_user, found, slug=found.slug, **_module_fields(form))
-            db.session.commit()
             flash(
                 f"Version {found.latest.number} published. Families keep the version they "
                 "were given until you move them.",
@@ -156,7 +154,6 @@ def archive_module(slug):
             archive_form=form,
         ), 422
     service.archive_module(found, form.reason.data)
-    db.session.commit()
     flash("Module archived. Families who have it can still read it.", "success")
     return redirect(url_for("education.library"))
 
@@ -199,7 +196,6 @@ def _case_page(
         invite_link=invite_link,
         invited=invited,
     )
-    db.session.commit()
     return html, status
 
 
@@ -221,7 +217,6 @@ def assign(ref):
     made = service.assign(
         case, current_user, modules, contacts, due_on=form.due_on.data, note=form.note.data
     )
-    db.session.commit()
     flash(
         f"{made} reading assignment{'s' if made != 1 else ''} made."
         if made
@@ -241,7 +236,6 @@ def move_to_latest(ref, assignment_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     service.move_to_latest(case, assignment)
-    db.session.commit()
     flash("Moved to the newest version.", "success")
     return redirect(url_for("education.case_education", ref=ref))
 
@@ -304,11 +298,9 @@ def new_packet(ref):
                 include_schedule=form.include_schedule.data,
                 include_contacts=form.include_contacts.data,
             )
-            db.session.commit()
             flash("Packet built. Download it to print, or share it to the portal.", "success")
             return redirect(url_for("education.case_education", ref=ref) + f"#packet-{packet.id}")
     html = render_template("education/packet_form.html", case=case, form=form)
-    db.session.commit()
     return html, 422 if form.errors else 200
 
 
@@ -325,7 +317,6 @@ def packet_pdf(ref, packet_id):
     packet = _packet_or_404(case, packet_id)
     pdf = render_packet(packet, case=case, sessions=upcoming_for_case(case.id))
     record(Action.PRINT, case=case, obj=packet, summary=f"Packet “{packet.title}” printed")
-    db.session.commit()
     return pdf_response(pdf, f"packet-{case.reference}-{packet.id}.pdf")
 
 
@@ -337,6 +328,5 @@ def share_packet(ref, packet_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     service.share_packet(case, packet)
-    db.session.commit()
     flash("Shared: the family can download it from their portal.", "success")
     return redirect(url_for("education.case_education", ref=ref) + f"#packet-{packet.id}")

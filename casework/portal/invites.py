@@ -46,7 +46,6 @@ def accept(token):
             return _refused(error, 409)
         user.last_login_at = utcnow()
         record(Action.LOGIN, actor=user, obj=user, summary="Signed in from a portal invitation")
-        db.session.commit()
         session.clear()  # a fresh session at every sign-in
         login_user(user)
         flash(

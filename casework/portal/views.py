@@ -122,7 +122,6 @@ def home():
         packets=shared_packets(contact),
         redisclosure=REDISCLOSURE_STATEMENT,
     )
-    db.session.commit()
     return html
 
 
@@ -149,7 +148,6 @@ def reader(assignment_id):
         form=ConfirmForm(),
         redisclosure=REDISCLOSURE_STATEMENT,
     )
-    db.session.commit()
     return html
 
 
@@ -161,7 +159,6 @@ def finished(assignment_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     education.mark_finished(assignment)
-    db.session.commit()
     flash(f"Well done: you finished “{assignment.module_version.title}”.", "success")
     return redirect(url_for("portal.home"))
 
@@ -183,7 +180,6 @@ def session_ics(session_id):
     body = ical.calendar_bytes(
         [session], name=f"{current_app.config['PRACTICE_NAME']} session", first_names=False
     )
-    db.session.commit()
     return ics_response(body, f"session-{session.id}.ics")
 
 
@@ -207,5 +203,4 @@ def packet_pdf(packet_id):
         obj=packet,
         summary=f"{contact.name} downloaded the packet “{packet.title}”",
     )
-    db.session.commit()
     return pdf_response(pdf, f"packet-{packet.id}.pdf")

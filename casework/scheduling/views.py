@@ -78,7 +78,6 @@ def index(ref):
     )
     past = [s for s in sessions if s not in upcoming]
     html = render_template("scheduling/index.html", case=case, upcoming=upcoming, past=past)
-    db.session.commit()
     return html
 
 
@@ -108,13 +107,11 @@ def new(ref):
         except rules.SessionRuleError as exc:
             form.date.errors = [*form.date.errors, str(exc)]
         else:
-            db.session.commit()
             flash(f"{session.title} is on the calendar.", "success")
             return redirect(url_for("scheduling.detail", ref=ref, session_id=session.id))
     html = render_template(
         "scheduling/form.html", case=case, form=form, session=None, clashes=clashes
     )
-    db.session.commit()
     return html, 422 if (form.errors or clashes) else 200
 
 
@@ -131,7 +128,6 @@ def detail(ref, session_id):
         status_form=StatusForm(),
         now=utcnow(),
     )
-    db.session.commit()
     return html
 
 
@@ -176,13 +172,11 @@ def edit(ref, session_id):
         except rules.SessionRuleError as exc:
             form.reason.errors = [*form.reason.errors, str(exc)]
         else:
-            db.session.commit()
             flash("Session saved.", "success")
             return redirect(url_for("scheduling.detail", ref=ref, session_id=session.id))
     html = render_template(
         "scheduling/form.html", case=case, form=form, session=session, clashes=clashes
     )
-    db.session.commit()
     return html, 422 if (form.errors or clashes) else 200
 
 
@@ -203,7 +197,6 @@ def _status_change(ref, session_id, status, form):
     except rules.SessionRuleError as exc:
         flash(str(exc), "error")
         return redirect(url_for("scheduling.detail", ref=ref, session_id=session.id))
-    db.session.commit()
     flash(f"{session.title}: {rules.STATUSES[status].lower()}.", "success")
     return redirect(url_for("scheduling.detail", ref=ref, session_id=session.id))
 
@@ -231,7 +224,6 @@ def session_ics(ref, session_id):
         name=f"{current_app.config['PRACTICE_NAME']} session",
         first_names=current_app.config["CALENDAR_FIRST_NAMES"],
     )
-    db.session.commit()
     return ics_response(body, f"session-{case.reference}-{session.id}.ics")
 
 
@@ -323,7 +315,6 @@ def feed_settings():
             object_type="CalendarFeed",
             summary="Calendar feed " + ("replaced" if feed else "revoked"),
         )
-        db.session.commit()
         return redirect(url_for("scheduling.feed_settings"))
     url = url_for("scheduling.feed", token=feed.token, _external=True) if feed else None
     return render_template("scheduling/feed.html", form=form, feed=feed, url=url)
@@ -360,5 +351,4 @@ def handout(ref, session_id):
     session = _load_session(case, session_id)
     pdf = render_pdf("session_handout.html", handout_context(session, practice_details()))
     record(Action.PRINT, case=case, obj=session, summary="Session handout printed")
-    db.session.commit()
     return pdf_response(pdf, f"session-{case.reference}-{session.id}.pdf")

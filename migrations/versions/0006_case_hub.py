@@ -1,0 +1,49 @@
+"""case hub: stored caseload order (phase and urgency ranks, safety alert)
+
+Revision ID: 0006_case_hub
+Revises: 0005_education
+Create Date: 2026-11-23
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0006_case_hub'
+down_revision = '0005_education'
+branch_labels = None
+depends_on = None
+
+QUEUE = ['status', 'phase_rank', 'urgency_rank', 'phase_entered_at', 'id']
+
+
+def upgrade():
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('safety_alert', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column('phase_rank', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('urgency_rank', sa.Integer(), nullable=False, server_default='3'))
+    # Fill the ranks of the cases already there (the ORM keeps them from now on).
+    op.execute(
+        "UPDATE cases SET phase_rank = CASE phase WHEN 'scheduling' THEN 0 WHEN 'assessment' THEN 1 "
+        "WHEN 'education' THEN 2 WHEN 'intervention' THEN 3 WHEN 'aftercare' THEN 4 ELSE 5 END, "
+        "urgency_rank = CASE urgency WHEN 'urgent' THEN 1 WHEN 'soon' THEN 2 ELSE 3 END"
+    )
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.alter_column('safety_alert', server_default=None)
+        batch_op.alter_column('phase_rank', server_default=None)
+        batch_op.alter_column('urgency_rank', server_default=None)
+        batch_op.drop_index('ix_cases_interventionist_id_status')
+        batch_op.create_index('ix_cases_queue', QUEUE, unique=False)
+        batch_op.create_index('ix_cases_lead_queue', ['interventionist_id', *QUEUE], unique=False)
+        batch_op.create_index('ix_cases_co_queue', ['co_interventionist_id', *QUEUE], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_co_queue')
+        batch_op.drop_index('ix_cases_lead_queue')
+        batch_op.drop_index('ix_cases_queue')
+        batch_op.create_index('ix_cases_interventionist_id_status', ['interventionist_id', 'status'], unique=False)
+        batch_op.drop_column('urgency_rank')
+        batch_op.drop_column('phase_rank')
+        batch_op.drop_column('safety_alert')
