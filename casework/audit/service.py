@@ -1,10 +1,27 @@
 """Writing audit events. The caller's transaction carries them."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import has_request_context, request
 from flask_login import current_user
 
 from casework.audit.models import Action, AuditEvent
 from casework.extensions import db
+
+# Who acts when no one is signed in (a command replaying history, a job).
+_acting_user: ContextVar = ContextVar("casework_acting_user", default=None)
+
+
+@contextmanager
+def acting_as(user) -> Iterator:
+    """Within the block, events recorded outside a request name `user` as the actor."""
+    token = _acting_user.set(user)
+    try:
+        yield user
+    finally:
+        _acting_user.reset(token)
 
 
 def record(
@@ -17,9 +34,15 @@ def record(
     summary: str | None = None,
     actor=None,
 ) -> AuditEvent:
-    """Add an audit event to the session (the view's commit writes it)."""
+    """Add an audit event to the session (the view's commit writes it).
+
+    The actor is, in order: the one given, the signed-in user of the request,
+    the user of an enclosing `acting_as` block.
+    """
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
+    if actor is None:
+        actor = _acting_user.get()
     if obj is not None:
         object_type = object_type or type(obj).__name__
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
