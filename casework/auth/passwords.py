@@ -1,5 +1,7 @@
 """Password hashing with argon2id at argon2-cffi's defaults."""
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -19,9 +21,13 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return False
 
 
-# Spent on unknown emails so a failed login takes as long either way.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+@cache
+def dummy_hash() -> str:
+    """A hash of no one's password, made once per process when first needed
+    (hashing costs about 64 MiB and 100 ms, so not at import)."""
+    return _hasher.hash("not-a-real-password")
 
 
 def burn_time(password: str) -> None:
-    verify_password(_DUMMY_HASH, password)
+    """Spent on unknown emails so a failed login takes as long either way."""
+    verify_password(dummy_hash(), password)
