@@ -1,5 +1,6 @@
 """Casework: case management for intervention practices."""
 
+import importlib
 import os
 
 from flask import Flask, abort, request
@@ -9,6 +10,10 @@ from casework import config as settings
 from casework.extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# The areas, in the order their case tabs and sections are consulted.
+# Adding an area is a package with `init_app(app)` and one entry here.
+AREAS = ("auth", "audit", "cases", "scheduling", "assessment", "education", "portal")
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -42,31 +47,10 @@ def create_app(config: dict | None = None) -> Flask:
     transaction.register(app)
 
     from casework import models  # noqa: F401  every table, for Alembic and create_all
-    from casework.assessment.views import bp as assessment_bp
-    from casework.audit.views import bp as audit_bp
-    from casework.auth import session as auth_session
-    from casework.auth.admin_views import bp as users_bp
-    from casework.auth.views import bp as auth_bp
-    from casework.cases.views import bp as cases_bp
-    from casework.education.views import bp as education_bp
-    from casework.portal.invites import bp as invites_bp
-    from casework.portal.views import bp as portal_bp
-    from casework.scheduling.views import bp as scheduling_bp
 
-    for blueprint in (
-        auth_bp,
-        users_bp,
-        audit_bp,
-        cases_bp,
-        scheduling_bp,
-        assessment_bp,
-        education_bp,
-        portal_bp,
-        invites_bp,
-    ):
-        app.register_blueprint(blueprint)
-
-    app.before_request(auth_session.end_idle_sessions)
+    # Each area registers its pages and, for case areas, its case section.
+    for area in AREAS:
+        importlib.import_module(f"casework.{area}").init_app(app)
 
     from casework import cli, errors, templating
 
@@ -79,8 +63,10 @@ def create_app(config: dict | None = None) -> Flask:
         from flask import redirect, url_for
         from flask_login import current_user
 
+        from casework.auth.session import landing_url
+
         if current_user.is_authenticated:
-            return redirect(auth_session.landing_url(current_user))
+            return redirect(landing_url(current_user))
         return redirect(url_for("auth.login"))
 
     @app.get("/healthz")

@@ -1,5 +1,7 @@
 """Form pieces shared by every area."""
 
+from dataclasses import dataclass
+
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
@@ -42,3 +44,33 @@ def options(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs or a {value: label} dict."""
     items = pairs.items() if isinstance(pairs, dict) else pairs
     return [SelectChoice(value, label) for value, label in items]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of a list whose total is already known (no second COUNT)."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1

@@ -1,16 +1,11 @@
 """Imports every model so the metadata is complete (Alembic, create_all)."""
 
-from casework.assessment.models import Assessment, SafetyPlan, Screening
+from casework.assessment.models import Assessment, SafetyPlan, SafetyReview, Screening
 from casework.audit.models import AuditEvent
 from casework.auth.models import User
 from casework.cases.models import Contact, FamilyCase, PhaseChange, ReferenceCounter
-from casework.education.models import (
-    Assignment,
-    EducationModule,
-    ModuleVersion,
-    Packet,
-    PortalInvite,
-)
+from casework.education.models import Assignment, EducationModule, ModuleVersion, Packet
+from casework.portal.models import PortalInvite
 from casework.printing.models import PrintedDocument
 from casework.scheduling.models import CalendarFeed, CaseSession
 
@@ -22,6 +17,7 @@ __all__ = [
     "PortalInvite",
     "Assessment",
     "SafetyPlan",
+    "SafetyReview",
     "Screening",
     "AuditEvent",
     "CalendarFeed",

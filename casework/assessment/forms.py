@@ -214,6 +214,13 @@ class SafetyPlanForm(FlaskForm):
     )
 
 
+class SafetyReviewForm(FlaskForm):
+    note = TextAreaField(
+        "What you reviewed and decided",
+        validators=[DataRequired(message="Say what was reviewed and decided."), Length(max=4000)],
+    )
+
+
 def screening_form_class(instrument, respondents: list[tuple[str, str]]):
     """A form for any instrument, built from its definition."""
 

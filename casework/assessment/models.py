@@ -81,3 +81,21 @@ class SafetyPlan(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     recorded_by = relationship("User", lazy="joined")
+
+
+class SafetyReview(db.Model):
+    """A documented review of a safety concern: who looked, when, what they decided.
+
+    It answers a flag as a safety plan does, for the caseload's alert; the
+    gate before the intervention still wants a plan.
+    """
+
+    __tablename__ = "safety_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    reviewed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reviewed_by = relationship("User", lazy="joined")

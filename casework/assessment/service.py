@@ -3,7 +3,7 @@ event and keeps the case's risk flags in step. The view commits."""
 
 from sqlalchemy import func, select
 
-from casework.assessment.models import Assessment, SafetyPlan, Screening
+from casework.assessment.models import Assessment, SafetyPlan, SafetyReview, Screening
 from casework.audit.models import Action
 from casework.audit.service import record
 from casework.domain import instruments, risk
@@ -21,12 +21,6 @@ def current(case) -> Assessment | None:
         .where(Assessment.case_id == case.id)
         .order_by(Assessment.number.desc())
         .limit(1)
-    )
-
-
-def version(case, number: int) -> Assessment | None:
-    return db.session.scalar(
-        select(Assessment).where(Assessment.case_id == case.id, Assessment.number == number)
     )
 
 
@@ -80,7 +74,35 @@ def refresh_flags(case) -> list[str]:
     case.risk_flags = risk.risk_flags(
         assessment.data if assessment else None, [s.flags for s in latest.values()]
     )
+    raised = [s.recorded_at for s in latest.values() if "self_harm" in (s.flags or [])]
+    _refresh_safety_alert(case, max(raised, default=None))
     return case.risk_flags
+
+
+def _refresh_safety_alert(case, raised_at) -> None:
+    """Keep the case's safety alert in step: an open safety flag with no plan
+    or review since the screening that raised it."""
+    db.session.flush()
+    plan = db.session.scalar(
+        select(func.max(SafetyPlan.recorded_at)).where(SafetyPlan.case_id == case.id)
+    )
+    review = db.session.scalar(
+        select(func.max(SafetyReview.reviewed_at)).where(SafetyReview.case_id == case.id)
+    )
+    covered = max((t for t in (plan, review) if t is not None), default=None)
+    case.safety_alert = risk.needs_safety_attention(
+        case.risk_flags or [], raised_at=raised_at, covered_at=covered
+    )
+
+
+def safety_reviews(case) -> list[SafetyReview]:
+    return list(
+        db.session.scalars(
+            select(SafetyReview)
+            .where(SafetyReview.case_id == case.id)
+            .order_by(SafetyReview.reviewed_at.desc(), SafetyReview.id.desc())
+        )
+    )
 
 
 def save_draft(case, user, data: dict) -> Assessment:
@@ -173,5 +195,15 @@ def record_screening(
 def record_safety_plan(case, user, fields: dict) -> SafetyPlan:
     plan = SafetyPlan(case_id=case.id, recorded_by_id=user.id, **fields)
     db.session.add(plan)
+    refresh_flags(case)
     record(Action.CREATE, case=case, obj=plan, summary="Safety plan recorded")
     return plan
+
+
+def record_safety_review(case, user, note: str) -> SafetyReview:
+    """A clinician documents that they reviewed the safety concern."""
+    review = SafetyReview(case_id=case.id, reviewed_by_id=user.id, note=note)
+    db.session.add(review)
+    refresh_flags(case)
+    record(Action.CREATE, case=case, obj=review, summary="Safety review documented")
+    return review

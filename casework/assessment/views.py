@@ -19,13 +19,15 @@ from casework.assessment.forms import (
     CompleteForm,
     ReviseForm,
     SafetyPlanForm,
+    SafetyReviewForm,
     screening_form_class,
 )
+from casework.assessment.models import Assessment
 from casework.assessment.summary import summary_context
 from casework.audit.models import Action
 from casework.audit.service import record
 from casework.auth.guards import clinical_required
-from casework.cases.access import load_case
+from casework.cases.access import load_case, load_child
 from casework.domain import instruments, risk
 from casework.extensions import db
 from casework.printing.delivery import pdf_response
@@ -179,7 +181,7 @@ def revise(ref):
 @clinical_required
 def version(ref, number):
     case = load_case(ref)
-    assessment = service.version(case, number) or abort(404)
+    assessment = load_child(case, Assessment, number=number)
     html = render_template(
         "assessment/version.html", case=case, assessment=assessment, sections=SECTIONS
     )
@@ -237,6 +239,24 @@ def safety_plan(ref):
         flash("Safety plan recorded.", "success")
         return redirect(url_for("assessment.overview", ref=ref))
     html = render_template("assessment/safety_plan.html", case=case, form=form, latest=latest)
+    return html, 422 if form.errors else 200
+
+
+@bp.route("/cases/<ref>/safety-review", methods=["GET", "POST"])
+@clinical_required
+def safety_review(ref):
+    case = load_case(ref)
+    form = SafetyReviewForm()
+    if form.validate_on_submit():
+        service.record_safety_review(case, current_user, form.note.data.strip())
+        flash("Safety review documented.", "success")
+        return redirect(url_for("assessment.overview", ref=ref))
+    html = render_template(
+        "assessment/safety_review.html",
+        case=case,
+        form=form,
+        reviews=service.safety_reviews(case),
+    )
     return html, 422 if form.errors else 200
 
 

@@ -1,0 +1,11 @@
+"""Accounts: sign-in, sessions, passwords and user administration."""
+
+
+def init_app(app) -> None:
+    from casework.auth import session
+    from casework.auth.admin_views import bp as users_bp
+    from casework.auth.views import bp as auth_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(users_bp)
+    app.before_request(session.end_idle_sessions)

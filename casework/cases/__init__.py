@@ -1,0 +1,12 @@
+"""The case hub: caseload, intake, overview, contacts and phase changes.
+
+It knows no phase area: each area plugs in through `sections`.
+"""
+
+
+def init_app(app) -> None:
+    from casework.cases import section
+    from casework.cases.views import bp
+
+    app.register_blueprint(bp)
+    section.init_app(app)

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.domain.phases import Phase
@@ -71,6 +71,13 @@ class FamilyCase(db.Model):
             "urgency_rank",
             "phase_entered_at",
             "id",
+        ),
+        # The few cases with an unanswered safety concern, for the caseload's top panel.
+        Index(
+            "ix_cases_safety_alert",
+            "status",
+            postgresql_where=text("safety_alert"),
+            sqlite_where=text("safety_alert"),
         ),
         Index(
             "ix_cases_co_queue",

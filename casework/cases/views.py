@@ -1,17 +1,15 @@
 import json
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import case as sql_case
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from casework.assessment.service import has_safety_plan
 from casework.audit.queries import timeline
 from casework.auth.guards import clinical_required, staff_required, supervisor_required
 from casework.auth.models import User
-from casework.cases import service
-from casework.cases.access import load_case, visible_cases
+from casework.cases import sections, service
+from casework.cases.access import load_case, load_child
 from casework.cases.forms import (
     ArchiveForm,
     CaseEditForm,
@@ -21,27 +19,31 @@ from casework.cases.forms import (
     PhaseForm,
     ReassignForm,
 )
-from casework.cases.models import FamilyCase
-from casework.domain import phases, risk
-from casework.domain.phases import OPEN_PHASES, Phase
-from casework.education import queries as education_queries
+from casework.cases.models import PHASE_RANKS, Contact, FamilyCase
+from casework.domain import phases
+from casework.domain.phases import Phase
 from casework.extensions import db
-from casework.forms import options, page_number
-from casework.scheduling import queries as session_queries
+from casework.forms import Page, options, page_number
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
-PHASE_ORDER = sql_case(
-    {p.value: i for i, p in enumerate((*OPEN_PHASES, Phase.CLOSED))}, value=FamilyCase.phase
-)
-URGENCY_ORDER = sql_case({"urgent": 0, "soon": 1, "routine": 2}, value=FamilyCase.urgency)
+SAFETY_PANEL_SIZE = 20
 
 
-def _caseload_filters(form: CaseloadFilterForm) -> list:
-    where = [visible_cases(current_user)]
+def _assigned_to(user_id: int, *conditions):
+    """Cases led or co-led by this person, each branch with every condition,
+    so each can walk its own index."""
+    return or_(
+        and_(FamilyCase.interventionist_id == user_id, *conditions),
+        and_(FamilyCase.co_interventionist_id == user_id, *conditions),
+    )
+
+
+def _caseload_where(form: CaseloadFilterForm, *extra) -> list:
+    conditions = list(extra)
     if form.q.data:
         term = f"%{form.q.data.lower()}%"
-        where.append(
+        conditions.append(
             or_(
                 func.lower(FamilyCase.loved_one_name).like(term),
                 func.lower(FamilyCase.preferred_name).like(term),
@@ -49,13 +51,20 @@ def _caseload_filters(form: CaseloadFilterForm) -> list:
             )
         )
     if form.status.data != "all":
-        where.append(FamilyCase.status == form.status.data)
-    if current_user.sees_every_case and form.interventionist.data:
-        chosen = form.interventionist.data
-        where.append(
-            or_(FamilyCase.interventionist_id == chosen, FamilyCase.co_interventionist_id == chosen)
-        )
-    return where
+        conditions.append(FamilyCase.status == form.status.data)
+    if not current_user.sees_every_case:
+        return [_assigned_to(current_user.id, *conditions)]
+    if form.interventionist.data:
+        return [_assigned_to(form.interventionist.data, *conditions)]
+    return conditions
+
+
+QUEUE_ORDER = (
+    FamilyCase.phase_rank,
+    FamilyCase.urgency_rank,
+    FamilyCase.phase_entered_at,
+    FamilyCase.id,
+)
 
 
 @bp.get("/")
@@ -71,42 +80,43 @@ def caseload():
         return render_template(
             "cases/caseload.html", form=form, page=None, counts={}, groups=[]
         ), 400
-    where = _caseload_filters(form)
     counts = dict(
         db.session.execute(
-            select(FamilyCase.phase, func.count()).where(*where).group_by(FamilyCase.phase)
+            select(FamilyCase.phase, func.count())
+            .where(*_caseload_where(form))
+            .group_by(FamilyCase.phase)
         ).all()
     )
-    if form.phase.data:
-        where.append(FamilyCase.phase == form.phase.data)
-    query = (
-        select(FamilyCase)
-        .where(*where)
-        .order_by(PHASE_ORDER, URGENCY_ORDER, FamilyCase.phase_entered_at, FamilyCase.id)
+    chosen = [FamilyCase.phase_rank == PHASE_RANKS[form.phase.data]] if form.phase.data else []
+    per_page = current_app.config["CASELOAD_PAGE_SIZE"]
+    number = page_number()
+    rows = list(
+        db.session.scalars(
+            select(FamilyCase)
+            .where(*_caseload_where(form, *chosen))
+            .order_by(*QUEUE_ORDER)
+            .limit(per_page)
+            .offset((number - 1) * per_page)
+        )
     )
-    page = db.paginate(
-        query,
-        page=page_number(),
-        per_page=current_app.config["CASELOAD_PAGE_SIZE"],
-        error_out=False,
+    total = counts.get(form.phase.data, 0) if form.phase.data else sum(counts.values())
+    page = Page(rows, number, per_page, total)
+    # Safety first: every open case with an unanswered safety concern, above the rest.
+    alerts = list(
+        db.session.scalars(
+            select(FamilyCase)
+            .where(*_caseload_where(form, FamilyCase.safety_alert.is_(True)))
+            .where(FamilyCase.phase != Phase.CLOSED.value)
+            .order_by(*QUEUE_ORDER)
+            .limit(SAFETY_PANEL_SIZE)
+        )
     )
     groups: list[tuple[Phase, list[FamilyCase]]] = []
-    for item in page.items:
+    for item in rows:
         if not groups or groups[-1][0] != item.phase_enum:
             groups.append((item.phase_enum, []))
         groups[-1][1].append(item)
-    ids = [c.id for c in page.items]
-    upcoming = session_queries.cases_with_upcoming(ids)
-    overdue = education_queries.cases_with_overdue_reading(ids)
-    steps = {
-        c.id: phases.next_step(
-            c.phase,
-            upcoming_session=c.id in upcoming,
-            status=c.status,
-            overdue_reading=c.id in overdue,
-        )
-        for c in page.items
-    }
+    outlook = sections.outlook({c.id: c for c in rows + alerts}.values())
     return render_template(
         "cases/caseload.html",
         form=form,
@@ -114,8 +124,9 @@ def caseload():
         counts=counts,
         groups=groups,
         total=sum(counts.values()),
-        steps=steps,
-        week=session_queries.week_ahead(current_user.id),
+        alerts=alerts,
+        steps={c.id: outlook.next_step(c) for c in rows + alerts},
+        panels=sections.caseload_panels(current_user),
     )
 
 
@@ -148,20 +159,15 @@ def new_case():
 @clinical_required
 def overview(ref):
     case = load_case(ref)
-    upcoming = session_queries.next_session(case.id)
-    html = render_template(
+    outlook = sections.outlook([case])
+    return render_template(
         "cases/overview.html",
         case=case,
         events=timeline(case),
-        next_session=upcoming,
-        next_step=phases.next_step(
-            case.phase,
-            upcoming_session=upcoming is not None,
-            status=case.status,
-            overdue_reading=bool(education_queries.cases_with_overdue_reading([case.id])),
-        ),
+        steps=outlook.steps(case),
+        outlook=outlook,
+        overview_sections=sections.overviews(),
     )
-    return html
 
 
 @bp.route("/<ref>/edit", methods=["GET", "POST"])
@@ -217,13 +223,6 @@ def _edit_conflict(case: FamilyCase, form: CaseEditForm):
     ), 409
 
 
-def _contact_or_404(case, contact_id):
-    for contact in case.contacts:
-        if contact.id == contact_id and contact.archived_at is None:
-            return contact
-    abort(404)
-
-
 @bp.route("/<ref>/contacts/new", methods=["GET", "POST"])
 @clinical_required
 def new_contact(ref):
@@ -242,7 +241,7 @@ def new_contact(ref):
 @clinical_required
 def edit_contact(ref, contact_id):
     case = load_case(ref)
-    contact = _contact_or_404(case, contact_id)
+    contact = load_child(case, Contact, contact_id, archived_at=None)
     form = ContactForm(obj=contact) if request.method == "GET" else ContactForm()
     if request.method == "GET":
         form.version.data = contact.version
@@ -266,7 +265,7 @@ def edit_contact(ref, contact_id):
 @clinical_required
 def archive_contact(ref, contact_id):
     case = load_case(ref)
-    contact = _contact_or_404(case, contact_id)
+    contact = load_child(case, Contact, contact_id, archived_at=None)
     form = ArchiveForm()
     if not form.validate_on_submit():
         return render_template(
@@ -313,7 +312,7 @@ def change_phase(ref):
         except phases.TransitionError as exc:
             form.target.errors = [*form.target.errors, str(exc)]
         else:
-            blockers = _gate(case, transition)
+            blockers = sections.blockers(case, transition)
             override = form.override_reason.data if current_user.sees_every_case else ""
             if blockers and not override:
                 form.target.errors = [*form.target.errors, *blockers]
@@ -326,19 +325,10 @@ def change_phase(ref):
     return _phase_page(case, form, [])
 
 
-def _gate(case, transition) -> list[str]:
-    """What stops this move (only entering the intervention phase is gated)."""
-    if transition.dst is not Phase.INTERVENTION or transition.kind == "back":
-        return []
-    return risk.intervention_blockers(case.risk_flags or [], has_safety_plan=has_safety_plan(case))
-
-
 def _phase_page(case, form, blockers):
-    if not blockers and phases.next_phase(case.phase) is Phase.INTERVENTION:
+    if not blockers:
         # Say so before anyone tries: the next step forward is gated.
-        blockers = risk.intervention_blockers(
-            case.risk_flags or [], has_safety_plan=has_safety_plan(case)
-        )
+        blockers = sections.forward_blockers(case)
     html = render_template("cases/phase.html", case=case, form=form, blockers=blockers)
     return html, 422 if form.errors else 200
 

@@ -2,6 +2,7 @@
 gate before the intervention phase. Plain Python."""
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 # Order is the order they show in, most urgent first.
 FLAGS: dict[str, tuple[str, str]] = {
@@ -86,9 +87,32 @@ def risk_flags(data: Mapping | None, latest_score_flags: Iterable[Iterable[str]]
     return [flag for flag in FLAGS if flag in found]
 
 
+def open_safety_flags(flags: Iterable[str]) -> list[str]:
+    """The safety flags among these, most urgent first."""
+    present = set(flags) & SAFETY_FLAGS
+    return [f for f in FLAGS if f in present]
+
+
+def needs_safety_attention(
+    flags: Iterable[str], *, raised_at: datetime | None, covered_at: datetime | None
+) -> bool:
+    """Whether an open safety flag still waits for a safety plan or a review.
+
+    `raised_at` is when a screening last raised a safety flag (None when only
+    the assessment raised it); `covered_at` is when the latest safety plan or
+    documented safety review was recorded. A new positive screening after the
+    plan opens the concern again.
+    """
+    if not open_safety_flags(flags):
+        return False
+    if covered_at is None:
+        return True
+    return raised_at is not None and covered_at < raised_at
+
+
 def intervention_blockers(flags: Iterable[str], *, has_safety_plan: bool) -> list[str]:
     """Why the case may not enter the intervention phase yet (empty: it may)."""
-    open_safety = [f for f in FLAGS if f in set(flags) & SAFETY_FLAGS]
+    open_safety = open_safety_flags(flags)
     if open_safety and not has_safety_plan:
         names = ", ".join(FLAGS[f][0].lower() for f in open_safety)
         return [f"Open safety flag ({names}): record a safety plan before the intervention."]

@@ -1,0 +1,9 @@
+"""The family portal: what a family member may see of their own case."""
+
+
+def init_app(app) -> None:
+    from casework.portal.invites import bp as invites_bp
+    from casework.portal.views import bp as portal_bp
+
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(invites_bp)

@@ -1,4 +1,4 @@
-"""case hub: stored caseload order (phase and urgency ranks, safety alert)
+"""case hub: stored caseload order (phase and urgency ranks, safety alert), safety reviews
 
 Revision ID: 0006_case_hub
 Revises: 0005_education
@@ -36,10 +36,30 @@ def upgrade():
         batch_op.create_index('ix_cases_queue', QUEUE, unique=False)
         batch_op.create_index('ix_cases_lead_queue', ['interventionist_id', *QUEUE], unique=False)
         batch_op.create_index('ix_cases_co_queue', ['co_interventionist_id', *QUEUE], unique=False)
+        batch_op.create_index(
+            'ix_cases_safety_alert', ['status'], unique=False,
+            postgresql_where=sa.text('safety_alert'), sqlite_where=sa.text('safety_alert'),
+        )
+    op.create_table('safety_reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=False),
+    sa.Column('reviewed_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_safety_reviews_case_id_cases')),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_safety_reviews_reviewed_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_safety_reviews'))
+    )
+    with op.batch_alter_table('safety_reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_safety_reviews_case_id'), ['case_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('safety_reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_safety_reviews_case_id'))
+    op.drop_table('safety_reviews')
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_safety_alert')
         batch_op.drop_index('ix_cases_co_queue')
         batch_op.drop_index('ix_cases_lead_queue')
         batch_op.drop_index('ix_cases_queue')
