@@ -1,12 +1,14 @@
 """The one way views reach a case.
 
 `load_case` returns the case or answers 404 for anyone who may not see it,
-and audits the read. `visible_cases` is the same rule as a query filter.
+and audits the read. `load_child` returns one record of that case (a session,
+a contact, a packet...) or answers 404. `visible_cases` is the same rule as a
+query filter.
 """
 
-from flask import request
+from flask import abort, request
 from flask_login import current_user
-from sqlalchemy import false, or_, select
+from sqlalchemy import BigInteger, Integer, SmallInteger, false, or_, select
 from werkzeug.exceptions import NotFound
 
 from casework.audit.models import Action
@@ -58,3 +60,50 @@ def load_case(ref: str) -> FamilyCase:
     if request.method in ("GET", "HEAD"):
         record(Action.VIEW, case=case, object_type="page", object_id=request.endpoint)
     return case
+
+
+def fits_column(column, value: int) -> bool:
+    """Whether a whole number from a URL can be a key in `column`: at least 1
+    and within what the column's type holds on this database. Checked before
+    querying, since an out-of-range literal is an error on PostgreSQL (integer
+    is 32-bit there) and on SQLite (beyond 64 bits), not an empty result."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False
+    column_type = getattr(column, "type", None)
+    if db.session.get_bind().dialect.name == "sqlite":
+        bits = 64  # every SQLite INTEGER is 64-bit
+    elif isinstance(column_type, SmallInteger):
+        bits = 16
+    elif isinstance(column_type, BigInteger) or not isinstance(column_type, Integer):
+        bits = 64
+    else:
+        bits = 32
+    return 1 <= value < 2 ** (bits - 1)
+
+
+def load_child(case: FamilyCase, model, id: int | None = None, /, **filters):
+    """The `model` record of `case` (by its `id`, and/or by `filters`), or 404.
+
+    404 too for a record of another case, and for an id or number out of the
+    column's range (0, negative, 2**63...). A filter of None means "IS NULL",
+    e.g. `load_child(case, Contact, contact_id, archived_at=None)`; whole-number
+    filters are range-checked like the id, e.g.
+    `load_child(case, Assessment, number=number)`.
+    """
+    if id is not None:
+        filters = {"id": id, **filters}
+    if not filters:
+        raise TypeError("load_child needs an id or a filter")
+    conditions = [model.case_id == case.id]
+    for name, value in filters.items():
+        column = getattr(model, name)
+        if value is None:
+            conditions.append(column.is_(None))
+            continue
+        if type(value) is int and not fits_column(column, value):
+            abort(404)
+        conditions.append(column == value)
+    found = db.session.scalar(select(model).where(*conditions))
+    if found is None:
+        abort(404)
+    return found

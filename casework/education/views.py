@@ -14,7 +14,8 @@ from sqlalchemy import select
 from casework.audit.models import Action
 from casework.audit.service import record
 from casework.auth.guards import clinical_required
-from casework.cases.access import load_case
+from casework.cases.access import load_case, load_child
+from casework.cases.models import Contact
 from casework.education import markdown, service
 from casework.education.forms import (
     ArchiveModuleForm,
@@ -230,9 +231,7 @@ def assign(ref):
 @clinical_required
 def move_to_latest(ref, assignment_id):
     case = load_case(ref)
-    assignment = db.session.scalar(
-        select(Assignment).where(Assignment.id == assignment_id, Assignment.case_id == case.id)
-    ) or abort(404)
+    assignment = load_child(case, Assignment, assignment_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     service.move_to_latest(case, assignment)
@@ -244,7 +243,7 @@ def move_to_latest(ref, assignment_id):
 @clinical_required
 def invite(ref, contact_id):
     case = load_case(ref)
-    contact = next((c for c in _family(case) if c.id == contact_id), None) or abort(404)
+    contact = load_child(case, Contact, contact_id, archived_at=None)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if not contact.email and not contact.user_id:
@@ -304,17 +303,11 @@ def new_packet(ref):
     return html, 422 if form.errors else 200
 
 
-def _packet_or_404(case, packet_id) -> Packet:
-    return db.session.scalar(
-        select(Packet).where(Packet.id == packet_id, Packet.case_id == case.id)
-    ) or abort(404)
-
-
 @bp.get("/cases/<ref>/packets/<int:packet_id>.pdf")
 @clinical_required
 def packet_pdf(ref, packet_id):
     case = load_case(ref)
-    packet = _packet_or_404(case, packet_id)
+    packet = load_child(case, Packet, packet_id)
     pdf = render_packet(packet, case=case, sessions=upcoming_for_case(case.id))
     record(Action.PRINT, case=case, obj=packet, summary=f"Packet “{packet.title}” printed")
     return pdf_response(pdf, f"packet-{case.reference}-{packet.id}.pdf")
@@ -324,7 +317,7 @@ def packet_pdf(ref, packet_id):
 @clinical_required
 def share_packet(ref, packet_id):
     case = load_case(ref)
-    packet = _packet_or_404(case, packet_id)
+    packet = load_child(case, Packet, packet_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     service.share_packet(case, packet)

@@ -17,7 +17,7 @@ from casework.audit.models import Action
 from casework.audit.service import record
 from casework.auth.guards import clinical_required
 from casework.auth.models import User
-from casework.cases.access import load_case
+from casework.cases.access import load_case, load_child
 from casework.cases.service import staff_choices
 from casework.domain import sessions as rules
 from casework.extensions import db
@@ -29,15 +29,6 @@ from casework.scheduling.models import CalendarFeed, CaseSession, session_staff
 from casework.timeutil import local_to_utc, local_today, to_local, utcnow
 
 bp = Blueprint("scheduling", __name__)
-
-
-def _load_session(case, session_id: int) -> CaseSession:
-    session = db.session.scalar(
-        select(CaseSession).where(CaseSession.id == session_id, CaseSession.case_id == case.id)
-    )
-    if session is None:
-        abort(404)
-    return session
 
 
 def _form_choices(form: SessionForm, case) -> None:
@@ -119,7 +110,7 @@ def new(ref):
 @clinical_required
 def detail(ref, session_id):
     case = load_case(ref)
-    session = _load_session(case, session_id)
+    session = load_child(case, CaseSession, session_id)
     html = render_template(
         "scheduling/detail.html",
         case=case,
@@ -135,7 +126,7 @@ def detail(ref, session_id):
 @clinical_required
 def edit(ref, session_id):
     case = load_case(ref)
-    session = _load_session(case, session_id)
+    session = load_child(case, CaseSession, session_id)
     if not session.is_open:
         flash("Only a scheduled session can be edited.", "error")
         return redirect(url_for("scheduling.detail", ref=ref, session_id=session.id))
@@ -182,7 +173,7 @@ def edit(ref, session_id):
 
 def _status_change(ref, session_id, status, form):
     case = load_case(ref)
-    session = _load_session(case, session_id)
+    session = load_child(case, CaseSession, session_id)
     if not form.validate_on_submit():
         return render_template(
             "scheduling/detail.html",
@@ -217,7 +208,7 @@ def mark(ref, session_id, outcome):
 @clinical_required
 def session_ics(ref, session_id):
     case = load_case(ref)
-    session = _load_session(case, session_id)
+    session = load_child(case, CaseSession, session_id)
     record(Action.EXPORT, case=case, obj=session, summary="Session downloaded as .ics")
     body = ical.calendar_bytes(
         [session],
@@ -348,7 +339,7 @@ def handout(ref, session_id):
     from casework.scheduling.handout import handout_context
 
     case = load_case(ref)
-    session = _load_session(case, session_id)
+    session = load_child(case, CaseSession, session_id)
     pdf = render_pdf("session_handout.html", handout_context(session, practice_details()))
     record(Action.PRINT, case=case, obj=session, summary="Session handout printed")
     return pdf_response(pdf, f"session-{case.reference}-{session.id}.pdf")
