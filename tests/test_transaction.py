@@ -67,9 +67,7 @@ def demo_case(app, runner):
         "number": db.session.scalar(
             select(Assessment.number).where(Assessment.case_id == case.id).limit(1)
         ),
-        "packet_id": db.session.scalar(
-            select(Packet.id).where(Packet.case_id == case.id).limit(1)
-        ),
+        "packet_id": db.session.scalar(select(Packet.id).where(Packet.case_id == case.id).limit(1)),
         "code": "PHQ-9",
     }
     return case.id, values
