@@ -14,7 +14,6 @@ from casework.cases import sections
 from casework.domain.nextsteps import Step, Urgency
 from casework.extensions import db
 from casework.timeutil import local_to_utc, local_today, to_local, utcnow
-from tests.scheduling.conftest import add_session  # noqa: F401  a fixture
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[2] / "casework"
 AREAS = ("scheduling", "assessment", "education", "portal")

@@ -1,10 +1,6 @@
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-import pytest
-
-from casework.extensions import db
-from casework.scheduling.models import CaseSession
-from casework.timeutil import local_to_utc, local_today
+from casework.timeutil import local_today
 
 
 def future_day(days: int = 3) -> date:
@@ -25,24 +21,3 @@ def session_form(contact_ids=(), **overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-@pytest.fixture
-def add_session():
-    """Insert a session directly (for feeds and calendars)."""
-
-    def make(case, starts_at: datetime | None = None, minutes: int = 60, **fields):
-        session = CaseSession(
-            case_id=case.id,
-            lead_id=fields.pop("lead_id", case.interventionist_id),
-            kind=fields.pop("kind", "follow_up"),
-            title=fields.pop("title", "Follow-up"),
-            starts_at=starts_at or local_to_utc(future_day(), time(10, 0)),
-            duration_minutes=minutes,
-            **fields,
-        )
-        db.session.add(session)
-        db.session.commit()
-        return session
-
-    return make
