@@ -2,7 +2,7 @@ from sqlalchemy import func, select
 
 from casework.audit.models import Action
 from casework.audit.service import record
-from casework.auth.models import User
+from casework.auth.models import Role, User
 from casework.auth.passwords import burn_time, hash_password, verify_password
 from casework.extensions import db
 from casework.timeutil import utcnow
@@ -77,3 +77,20 @@ def set_active(user: User, active: bool, actor=None) -> None:
         obj=user,
         summary=f"Account {'reactivated' if active else 'deactivated'}: {user.email}",
     )
+
+
+# ---- family portal accounts (made and reopened from a portal invitation) ----------
+
+
+def create_family_account(*, email: str, name: str, password: str) -> User:
+    """A family member's portal account. Raises EmailTaken like `create_user`."""
+    return create_user(email=email, name=name, role=Role.FAMILY.value, password=password)
+
+
+def reopen_family_account(user: User, password: str) -> None:
+    """A family member sets a new password from an invitation: the account is
+    active again, and every other session it had ends. Never a staff account."""
+    if not user.is_family:
+        raise ValueError("Only a family account is reopened from an invitation.")
+    set_password(user, password, actor=user)
+    user.active = True

@@ -1,37 +1,15 @@
-"""Writes for the education area: modules, assignments, portal invites and
-packets. Each function adds its audit event; the view commits."""
+"""Writes for the education area: modules, assignments and packets. Each
+function adds its audit event; the request's transaction commits.
+(Portal invitations are casework.portal.service.)"""
 
-import hashlib
-import secrets
-from datetime import timedelta
-
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from casework.audit.models import Action
 from casework.audit.service import record
-from casework.auth.models import Role, User
-from casework.auth.passwords import hash_password
 from casework.education import library
-from casework.education.models import (
-    Assignment,
-    EducationModule,
-    ModuleVersion,
-    Packet,
-    PortalInvite,
-)
+from casework.education.models import Assignment, EducationModule, ModuleVersion, Packet
 from casework.extensions import db
 from casework.timeutil import utcnow
-
-INVITE_HOURS = 72
-
-
-class InviteError(ValueError):
-    """The link cannot be used; the message says what to do."""
-
-
-class InviteGone(InviteError):
-    """A link that did exist, but is used, expired or withdrawn."""
-
 
 # ---- modules -------------------------------------------------------------------
 
@@ -160,103 +138,6 @@ def mark_finished(assignment: Assignment) -> None:
             obj=assignment,
             summary=f"{assignment.contact.name} finished {assignment.module_version.title}",
         )
-
-
-# ---- portal invites --------------------------------------------------------------
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def invite(case, user, contact) -> str:
-    """A new single-use token for the contact (returned once, stored hashed)."""
-    token = secrets.token_urlsafe(32)
-    now = utcnow()
-    for old in db.session.scalars(
-        select(PortalInvite).where(
-            PortalInvite.contact_id == contact.id, PortalInvite.used_at.is_(None)
-        )
-    ):
-        old.expires_at = min(old.expires_at, now)  # one live link at a time
-    db.session.add(
-        PortalInvite(
-            contact_id=contact.id,
-            token_hash=_digest(token),
-            created_by_id=user.id,
-            created_at=now,
-            expires_at=now + timedelta(hours=INVITE_HOURS),
-        )
-    )
-    record(
-        Action.CREATE,
-        case=case,
-        obj=contact,
-        object_type="PortalInvite",
-        summary=f"Portal invitation made for {contact.name}",
-    )
-    return token
-
-
-def find_invite(token: str) -> PortalInvite:
-    found = db.session.scalar(
-        select(PortalInvite).where(PortalInvite.token_hash == _digest(token or ""))
-    )
-    if found is None:
-        raise InviteError("This link is not valid.")
-    if found.used_at is not None:
-        raise InviteGone("This link has already been used.")
-    if found.expires_at <= utcnow():
-        raise InviteGone("This link has expired.")
-    if found.contact.archived_at is not None:
-        raise InviteGone("This link is no longer valid.")
-    return found
-
-
-def accept_invite(found: PortalInvite, password: str) -> User:
-    contact = found.contact
-    # Claim the link in one statement, so two submissions at once cannot both use it.
-    claimed = db.session.execute(
-        update(PortalInvite)
-        .where(PortalInvite.id == found.id, PortalInvite.used_at.is_(None))
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session="fetch")
-    ).rowcount
-    if claimed != 1:
-        raise InviteGone("This link has already been used.")
-    user = db.session.get(User, contact.user_id) if contact.user_id else None
-    if user is None:
-        if not contact.email:
-            raise InviteError(
-                "This invitation has no email address to sign in with. Ask "
-                "your interventionist for a new link."
-            )
-        email = contact.email.lower()
-        if db.session.scalar(select(User).where(User.email == email)):
-            raise InviteError(
-                "An account already uses this email. Ask your interventionist for help."
-            )
-        user = User(
-            email=email,
-            name=contact.name,
-            role=Role.FAMILY.value,
-            password_hash=hash_password(password),
-        )
-        db.session.add(user)
-        db.session.flush()
-        contact.user_id = user.id
-    else:
-        user.password_hash = hash_password(password)
-        user.rotate_session_token()
-        user.active = True
-    record(
-        Action.UPDATE,
-        case=contact.case,
-        obj=contact,
-        actor=user,
-        summary=f"{contact.name} accepted the portal invitation",
-    )
-    return user
 
 
 # ---- packets ------------------------------------------------------------------------

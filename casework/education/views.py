@@ -29,6 +29,7 @@ from casework.education.models import Assignment, EducationModule, Packet
 from casework.education.packet import render_packet
 from casework.extensions import db
 from casework.forms import options
+from casework.portal import service as portal_service
 from casework.printing.delivery import pdf_response
 from casework.scheduling.queries import upcoming_for_case
 from casework.timeutil import local_today
@@ -249,7 +250,7 @@ def invite(ref, contact_id):
     if not contact.email and not contact.user_id:
         flash(f"Add an email address for {contact.name} first: it becomes their sign-in.", "error")
         return redirect(url_for("cases.edit_contact", ref=ref, contact_id=contact.id))
-    token = service.invite(case, current_user, contact)
+    token = portal_service.invite(case, current_user, contact)
     link = url_for("invites.accept", token=token, _external=True)
     return _case_page(case, invite_link=link, invited=contact)
 

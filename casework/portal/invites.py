@@ -11,21 +11,22 @@ from casework.audit.models import Action
 from casework.audit.service import record
 from casework.auth.forms import SetPasswordForm
 from casework.auth.passwords import MIN_LENGTH
-from casework.education import service as education
 from casework.extensions import db, limiter
+from casework.portal import service
 from casework.timeutil import utcnow
 
 bp = Blueprint("invites", __name__)
 
 DEFAULT_LIMIT = "10 per 15 minutes"
 
+
 def _limit() -> str:
     return current_app.config.get("INVITE_LIMIT_PER_ADDRESS", DEFAULT_LIMIT)
 
 
-def _refused(error: education.InviteError, status: int | None = None):
+def _refused(error: service.InviteError, status: int | None = None):
     if status is None:  # a link that existed is gone; one nobody issued is not found
-        status = 410 if isinstance(error, education.InviteGone) else 404
+        status = 410 if isinstance(error, service.InviteGone) else 404
     return render_template("portal/invite_invalid.html", message=str(error)), status
 
 
@@ -33,15 +34,15 @@ def _refused(error: education.InviteError, status: int | None = None):
 @limiter.limit(_limit, methods=["POST"])
 def accept(token):
     try:
-        found = education.find_invite(token)
-    except education.InviteError as error:
+        found = service.find_invite(token)
+    except service.InviteError as error:
         return _refused(error)
     form = SetPasswordForm()
     form.password.label.text = "Choose a password"
     if form.validate_on_submit():
         try:
-            user = education.accept_invite(found, form.password.data)
-        except education.InviteError as error:
+            user = service.accept_invite(found, form.password.data)
+        except service.InviteError as error:
             db.session.rollback()
             return _refused(error, 409)
         user.last_login_at = utcnow()

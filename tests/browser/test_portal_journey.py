@@ -7,6 +7,7 @@ from casework.auth.models import Role
 from casework.education import library
 from casework.education import service as education
 from casework.extensions import db
+from casework.portal import service as portal_service
 from casework.timeutil import local_today
 from tests.browser.conftest import screenshot
 
@@ -59,7 +60,7 @@ def test_accept_invite_read_a_module_and_finish_it(live_server, page, factory):
         include_contacts=True,
     )
     education.share_packet(case, packet)
-    token = education.invite(case, me, contact)
+    token = portal_service.invite(case, me, contact)
     db.session.commit()
     title = chosen[0].latest.title
 

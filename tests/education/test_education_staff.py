@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from casework.education import library, service
 from casework.education.models import Assignment, EducationModule, ModuleVersion, Packet
 from casework.extensions import db
+from casework.portal.models import PortalInvite
 from casework.timeutil import local_today
 
 NASTY = """## Hello
@@ -322,21 +323,4 @@ def test_a_contact_needs_an_email_before_an_invitation(people, as_user):
     assert response.headers["Location"].endswith(f"/contacts/{contact.id}/edit")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Add an email address for" in page
-    from casework.education.models import PortalInvite
-
     assert _count(PortalInvite) == 0
-
-
-def test_an_invitation_is_claimed_once_even_when_sent_twice_at_once(people):
-    """Two submissions that both found the link unused: only the first may use it."""
-    import pytest
-
-    case, owner = people["case"], people["owner"]
-    contact = case.active_contacts[0]
-    token = service.invite(case, owner, contact)
-    db.session.commit()
-    first = service.find_invite(token)
-    second = service.find_invite(token)  # looked up before the first was used
-    service.accept_invite(first, "a long enough password")
-    with pytest.raises(service.InviteError, match="already been used"):
-        service.accept_invite(second, "another long password")

@@ -9,9 +9,9 @@ from casework.audit.models import AuditEvent
 from casework.auth.models import User
 from casework.auth.passwords import verify_password
 from casework.cases.models import Contact
-from casework.education import service as education
-from casework.education.models import PortalInvite
 from casework.extensions import db
+from casework.portal import service as invites
+from casework.portal.models import PortalInvite
 from casework.timeutil import utcnow
 from tests.conftest import login
 
@@ -23,7 +23,7 @@ def _invite(people, contact=None, email="dana@example.org") -> tuple[str, Contac
     if contact is None:
         contact = case.active_contacts[0]
         contact.email = email
-    token = education.invite(case, people["owner"], contact)
+    token = invites.invite(case, people["owner"], contact)
     db.session.commit()
     return token, contact
 
@@ -204,3 +204,40 @@ def test_the_link_staff_are_given_opens_this_page(client, people, as_user):
     assert link, "no invitation link on the staff page"
     assert client.get(link.group(1)).status_code == 200
     assert _post(client, link.group(1).rsplit("/", 1)[1]).status_code == 302
+
+
+def test_an_invitation_is_claimed_once_even_when_sent_twice_at_once(people):
+    """Two submissions that both found the link unused: only the first may use it."""
+    token, _ = _invite(people)
+    first = invites.find_invite(token)
+    second = invites.find_invite(token)  # looked up before the first was used
+    invites.accept_invite(first, "a long enough password")
+    with pytest.raises(invites.InviteError, match="already been used"):
+        invites.accept_invite(second, "another long password")
+
+
+def test_the_new_account_is_a_family_account_made_by_the_auth_service(client, people):
+    token, contact = _invite(people)
+    assert _post(client, token).status_code == 302
+    db.session.expire_all()
+    user = db.session.scalar(select(User).where(User.email == "dana@example.org"))
+    assert user.role == "family" and not user.is_staff
+    assert user.password_hash.startswith("$argon2id$")
+    assert db.session.get(Contact, contact.id).user_id == user.id
+    summaries = set(db.session.scalars(select(AuditEvent.summary)))
+    assert "Account created for dana@example.org" in summaries  # auth's own audit line
+
+
+def test_a_link_never_resets_a_staff_account(client, people):
+    """Were a contact ever tied to a staff login, its invitation sets no password."""
+    owner = people["owner"]
+    contact = people["case"].active_contacts[0]
+    contact.user_id = owner.id
+    token, _ = _invite(people, contact)
+    before = owner.password_hash
+    response = _post(client, token)
+    assert response.status_code == 409
+    assert "cannot set a password for this account" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, owner.id).password_hash == before
+    assert db.session.scalar(select(PortalInvite)).used_at is None
