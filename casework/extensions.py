@@ -23,6 +23,22 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def for_dialect(dialect: str):
+    """Marks a schema item that exists on one database only (`info`), so
+    autogenerate on the others leaves it out (see `include_in_migrations`)."""
+    return {"only_on": dialect}
+
+
+def include_in_migrations(dialect: str):
+    """An Alembic `include_object` hook honouring `for_dialect`."""
+
+    def include(obj, name, type_, reflected, compare_to):
+        only_on = getattr(obj, "info", {}).get("only_on")
+        return only_on is None or only_on == dialect
+
+    return include
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()

@@ -96,6 +96,10 @@ def run_migrations_online():
 
     connectable = get_engine()
 
+    from casework.extensions import include_in_migrations
+
+    conf_args.setdefault("include_object", include_in_migrations(connectable.dialect.name))
+
     with connectable.connect() as connection:
         context.configure(
             connection=connection,

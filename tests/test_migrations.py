@@ -12,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from casework.extensions import Base, db
+from casework.extensions import Base, db, include_in_migrations
 from tests.conftest import make_app
 
 SCRATCH_DATABASE = "casework_migrations_test"
@@ -58,7 +58,14 @@ def upgrade_and_compare(url: str) -> None:
             with db.engine.connect() as conn:
                 current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
                 differences = compare_metadata(
-                    MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+                    MigrationContext.configure(
+                        conn,
+                        opts={
+                            "compare_type": True,
+                            "include_object": include_in_migrations(conn.dialect.name),
+                        },
+                    ),
+                    Base.metadata,
                 )
             assert current == head
             assert differences == [], "migrations and models differ:\n" + "\n".join(

@@ -1,10 +1,10 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, event, text
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.domain.phases import Phase
-from casework.extensions import db
+from casework.extensions import db, for_dialect
 from casework.timeutil import utcnow
 
 CONCERNS = {
@@ -41,6 +41,12 @@ def sort_ranks(phase: str, urgency: str, safety_alert: bool = False) -> dict:
     }
 
 
+def search_key(loved_one_name: str, preferred_name: str | None, reference: str) -> str:
+    """What caseload search matches, lower-cased in one column (a trigram
+    index on PostgreSQL answers a match anywhere in it)."""
+    return " ".join(part for part in (loved_one_name, preferred_name, reference) if part).lower()
+
+
 class ReferenceCounter(db.Model):
     """The last case number handed out each year; numbers are never reused."""
 
@@ -72,6 +78,13 @@ class FamilyCase(db.Model):
             "phase_entered_at",
             "id",
         ),
+        Index(
+            "ix_cases_search_key_trgm",
+            "search_key",
+            postgresql_using="gin",
+            postgresql_ops={"search_key": "gin_trgm_ops"},
+            info=for_dialect("postgresql"),
+        ).ddl_if(dialect="postgresql"),
         # The few cases with an unanswered safety concern, for the caseload's top panel.
         Index(
             "ix_cases_safety_alert",
@@ -114,6 +127,7 @@ class FamilyCase(db.Model):
     # comes first everywhere. Set by the area that owns the flags.
     safety_alert: Mapped[bool] = mapped_column(default=False)
     phase_rank: Mapped[int] = mapped_column(default=0)
+    search_key: Mapped[str] = mapped_column(String(240), default="")
     urgency_rank: Mapped[int] = mapped_column(default=3)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -167,6 +181,15 @@ def _keep_ranks(mapper, connection, target: FamilyCase) -> None:
         bool(target.safety_alert),
     ).items():
         setattr(target, name, value)
+    target.search_key = search_key(target.loved_one_name, target.preferred_name, target.reference)
+
+
+# The trigram operator class lives in an extension; create it with the schema.
+event.listen(
+    FamilyCase.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)
 
 
 class Contact(db.Model):

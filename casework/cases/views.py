@@ -42,14 +42,8 @@ def _assigned_to(user_id: int, *conditions):
 def _caseload_where(form: CaseloadFilterForm, *extra) -> list:
     conditions = list(extra)
     if form.q.data:
-        term = f"%{form.q.data.lower()}%"
-        conditions.append(
-            or_(
-                func.lower(FamilyCase.loved_one_name).like(term),
-                func.lower(FamilyCase.preferred_name).like(term),
-                func.lower(FamilyCase.reference).like(term),
-            )
-        )
+        term = form.q.data.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(FamilyCase.search_key.like(f"%{term}%", escape="\\"))
     if form.status.data != "all":
         conditions.append(FamilyCase.status == form.status.data)
     if not current_user.sees_every_case:
