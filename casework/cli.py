@@ -36,28 +36,33 @@ def create_user(email, name, role, also_supervisor, password):
     "bulk",
     type=click.IntRange(min=0),
     default=0,
-    help="Add this many synthetic cases for benchmarks.",
+    help="Add a practice's history of this many synthetic cases, for benchmarks.",
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has accounts.")
 def seed_demo(password, bulk, if_empty):
     """Fill the database with a fictional practice."""
+    import time
+
     from casework import demo
+    from casework.education import library
 
     if if_empty and demo.has_accounts():
         click.echo("The database already has accounts; leaving it as it is.")
         return
-    from casework.education import library
-
-    library.sync()
     created = demo.seed_practice(password)
+    library.sync()  # newer shipped modules, when the practice was already there
+    made = None
+    if bulk:
+        started = time.perf_counter()
+        made = demo.bulk_cases(bulk)
+        took = time.perf_counter() - started
     db.session.commit()
     click.echo(f"Demo practice: {created} cases." if created else "Demo practice already present.")
-    if bulk:
-        import time
-
-        started = time.perf_counter()
-        demo.bulk_cases(bulk)
-        click.echo(f"Added {bulk} synthetic cases in {time.perf_counter() - started:.1f} s.")
+    if made:
+        click.echo(
+            f"Added {made['cases']} synthetic cases ({made['closed']} closed) "
+            f"for {made['interventionists']} synthetic interventionists in {took:.1f} s."
+        )
 
 
 @click.group("library")

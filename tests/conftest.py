@@ -5,24 +5,16 @@ import os
 import re
 import shutil
 from contextlib import contextmanager
-from datetime import date
 
 import pytest
-from argon2 import PasswordHasher
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 
 from casework import create_app
-from casework.auth.models import Role, User
-from casework.cases.models import Contact, FamilyCase
-from casework.cases.service import reserve_references
+from casework.auth.models import Role
 from casework.extensions import Base, db, limiter
-
-PASSWORD = "correct horse battery"  # noqa: S105  test accounts only
-# Still argon2id, at the lightest cost, so that signing in many times stays quick;
-# the app's own hashing at argon2-cffi's defaults is tested in tests/auth.
-_PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+from tests.factories import PASSWORD, Factory
 
 
 def pytest_addoption(parser):
@@ -139,76 +131,34 @@ def runner(app):
 # ---- factories -------------------------------------------------------------
 
 
-class Factory:
-    def __init__(self):
-        self.count = 0
-
-    def _n(self) -> int:
-        self.count += 1
-        return self.count
-
-    def user(self, role: Role | str = Role.INTERVENTIONIST, **fields) -> User:
-        n = self._n()
-        role = Role(role)
-        user = User(
-            email=fields.pop("email", f"{role.value}{n}@example.org"),
-            name=fields.pop("name", f"{role.value.title()} {n}"),
-            role=role.value,
-            password_hash=_PASSWORD_HASH,
-            **fields,
-        )
-        db.session.add(user)
-        db.session.commit()
-        return user
-
-    def case(self, interventionist: User, contacts: int = 1, **fields) -> FamilyCase:
-        n = self._n()
-        values = {
-            "loved_one_name": f"Loved One {n}",
-            "concerns": ["alcohol"],
-            "urgency": "routine",
-            "phase": "scheduling",
-            "status": "active",
-        }
-        values.update(fields)
-        case = FamilyCase(
-            reference=reserve_references(date.today().year)[0],
-            interventionist_id=interventionist.id,
-            **values,
-        )
-        db.session.add(case)
-        for i in range(contacts):
-            db.session.add(
-                Contact(
-                    case=case,
-                    name=f"Relative {n}-{i}",
-                    relationship_to_loved_one="Sister",
-                    phone="555-0100",
-                    email=f"relative{n}-{i}@example.net",
-                    is_primary=i == 0,
-                )
-            )
-        db.session.commit()
-        return case
-
-    def family_member(self, case: FamilyCase, **fields) -> User:
-        user = self.user(Role.FAMILY, **fields)
-        contact = Contact(
-            case_id=case.id,
-            name=user.name,
-            relationship_to_loved_one="Mother",
-            email=user.email,
-            preferred_method="email",
-            user_id=user.id,
-        )
-        db.session.add(contact)
-        db.session.commit()
-        return user
-
-
 @pytest.fixture
 def factory(app) -> Factory:
     return Factory()
+
+
+@pytest.fixture
+def add_session():
+    """Insert a session directly (for feeds, calendars and the caseload)."""
+    from datetime import time, timedelta
+
+    from casework.scheduling.models import CaseSession
+    from casework.timeutil import local_to_utc, local_today
+
+    def make(case, starts_at=None, minutes: int = 60, **fields):
+        session = CaseSession(
+            case_id=case.id,
+            lead_id=fields.pop("lead_id", case.interventionist_id),
+            kind=fields.pop("kind", "follow_up"),
+            title=fields.pop("title", "Follow-up"),
+            starts_at=starts_at or local_to_utc(local_today() + timedelta(days=3), time(10, 0)),
+            duration_minutes=minutes,
+            **fields,
+        )
+        db.session.add(session)
+        db.session.commit()
+        return session
+
+    return make
 
 
 # ---- clients ---------------------------------------------------------------

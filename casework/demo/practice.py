@@ -1,0 +1,423 @@
+"""The named demo practice, replayed through the services.
+
+Each case in the data files becomes a list of dated steps (intake, sessions
+booked and held, assessment, screenings, safety plan, phase changes, portal
+invitations, reading, packets). The steps of every case are sorted into one
+timeline and run in order, each inside `builders.at(when, actor)`: the
+services write the records and their audit events, dated and signed as if
+the practice had lived through it.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func, select
+
+from casework.assessment import service as assessment_service
+from casework.auth.models import User
+from casework.cases import service as cases_service
+from casework.demo import builders, specs
+from casework.domain.phases import OPEN_PHASES, Phase
+from casework.education import library
+from casework.education import service as education
+from casework.education.models import Assignment
+from casework.extensions import db
+from casework.timeutil import local_to_utc, local_today, to_local, utcnow
+
+DAY = timedelta(days=1)
+# Where each session's place kind points.
+PLACE_KINDS = {"office": "in_person", "phone": "phone", "video": "video"}
+# Session start times in the practice's zone, tried in this order.
+SESSION_HOURS = (time(10), time(13), time(15, 30), time(18))
+
+
+def has_accounts() -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(User)))
+
+
+def seed_practice(password: str) -> int:
+    """The named practice; returns how many cases it added (0 if present)."""
+    if db.session.scalar(select(User).where(User.email == "interventionist@example.org")):
+        return 0
+    replay = Replay(utcnow().replace(second=0, microsecond=0), password)
+    replay.staff_and_library()
+    cases = specs.cases()
+    for index, spec in enumerate(cases):
+        CaseStory(replay, index, spec).plan()
+    replay.run()
+    return len(cases)
+
+
+@dataclass
+class Step:
+    when: datetime
+    order: int
+    actor: User | Callable[[], User] | None
+    do: Callable[[], object]
+
+
+@dataclass
+class Replay:
+    """The practice's timeline: steps from every case, run in time order."""
+
+    now: datetime
+    password: str
+    steps: list[Step] = field(default_factory=list)
+    staff: dict[str, User] = field(default_factory=dict)
+    # Each interventionist's planned sessions, so no two overlap.
+    calendars: dict[str, list[tuple[datetime, datetime]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    _modules: dict[str, object] = field(default_factory=dict)
+
+    def add(self, when: datetime, actor, do: Callable[[], object]) -> None:
+        if when >= self.now:
+            raise ValueError(f"A step of the demo's history is not in the past: {when}")
+        self.steps.append(Step(when, len(self.steps), actor, do))
+
+    def run(self) -> None:
+        for step in sorted(self.steps, key=lambda s: (s.when, s.order)):
+            actor = step.actor() if callable(step.actor) else step.actor
+            with builders.at(step.when, actor):
+                step.do()
+
+    def modules(self, slugs: list[str]) -> list:
+        """The library modules by slug (looked up once)."""
+        missing = [s for s in slugs if s not in self._modules]
+        if missing:
+            self._modules.update(zip(missing, builders.modules_by_slug(missing), strict=True))
+        return [self._modules[s] for s in slugs]
+
+    def staff_and_library(self) -> None:
+        """The accounts and the shipped library, on the day the practice opened."""
+        data = specs.practice()
+        founded = self.working(self.now - DAY * data["founded_days_ago"], 0.0)
+        first, *others = data["staff"]
+        with builders.at(founded):
+            library.sync()
+            self.staff[first["email"]] = builders.build_staff(first, self.password)
+        admin = self.staff[first["email"]]
+        for n, spec in enumerate(others, 1):
+            with builders.at(founded + timedelta(minutes=20 * n), admin):
+                self.staff[spec["email"]] = builders.build_staff(spec, self.password)
+
+    # ---- time ------------------------------------------------------------------------
+
+    def local(self, moment: datetime, at: time) -> datetime:
+        """The practice-local day of `moment`, at the wall-clock time `at`, as UTC."""
+        return local_to_utc(to_local(moment).date(), at)
+
+    def working(self, moment: datetime, offset_minutes: float | None = None) -> datetime:
+        """`moment` moved into the working day (9:00 to 18:00 local), keeping its order.
+
+        The day's 24 hours map onto the working day; `offset_minutes` sets the
+        minute after 9:00 instead.
+        """
+        local = to_local(moment)
+        if offset_minutes is None:
+            offset_minutes = (local.hour * 60 + local.minute) / (24 * 60) * (9 * 60)
+        start = local_to_utc(local.date(), time(9))
+        return (start + timedelta(minutes=offset_minutes)).replace(second=0, microsecond=0)
+
+    def slot(self, lead: str, around: datetime, minutes: int) -> datetime:
+        """A session start on the day of `around` (or the next days) free in the lead's diary."""
+        day = around
+        for _ in range(30):
+            if to_local(day).weekday() >= 5:  # sessions on weekdays
+                day += DAY
+                continue
+            for hour in SESSION_HOURS:
+                start = self.local(day, hour)
+                end = start + timedelta(minutes=minutes)
+                if all(end <= s or start >= e for s, e in self.calendars[lead]):
+                    self.calendars[lead].append((start, end))
+                    return start
+            day += DAY
+        raise RuntimeError(f"No free time for {lead} after {around}")
+
+
+class CaseStory:
+    """One case's history as dated steps."""
+
+    def __init__(self, replay: Replay, index: int, spec: dict):
+        self.replay, self.index, self.spec = replay, index, spec
+        self.practice = specs.practice()
+        self.now = replay.now
+        self.lead_email = spec["interventionist"]
+        self.lead = replay.staff[self.lead_email]
+        self.co = replay.staff.get(spec.get("co_interventionist", ""))
+        self.phase = Phase(spec["phase"])
+        self.closed = self.phase is Phase.CLOSED
+        # The open phase the case is in, or closed from.
+        self.reached = Phase(spec["closed_from"]) if self.closed else self.phase
+        self.case = None  # set when the intake step runs
+        self.sessions: dict[str, object] = {}
+        self.tokens: dict[str, str] = {}
+        self.accounts: dict[str, User] = {}
+        self.opened = replay.working(
+            self.now - DAY * spec["opened_days_ago"], offset_minutes=(index * 37) % 420
+        )
+        self.entered = self._timeline()
+
+    # ---- the timeline -------------------------------------------------------------
+
+    def _timeline(self) -> dict[Phase, datetime]:
+        """When the case entered each phase it has been in (evenly spread)."""
+        path = builders.path_to(self.phase, self.spec.get("closed_from"))
+        span = (self.now - self.opened) / (len(path) + 1)
+        entered = {Phase.SCHEDULING: self.opened}
+        for k, phase in enumerate(path, 1):
+            entered[phase] = self.replay.working(self.opened + span * k, offset_minutes=450)
+        return entered
+
+    def window(self, phase: Phase) -> tuple[datetime, datetime]:
+        start = self.entered[phase]
+        later = [t for p, t in self.entered.items() if t > start]
+        return start, min(later) if later else self.now
+
+    def when(self, phase: Phase | str, fraction: float) -> datetime:
+        """A working moment `fraction` of the way through the case's time in `phase`."""
+        start, end = self.window(Phase(phase))
+        return self.replay.working(start + (end - start) * fraction)
+
+    def visited(self) -> list[Phase]:
+        return [p for p in OPEN_PHASES if p in self.entered]
+
+    def contact(self, name: str):
+        return next(c for c in self.case.contacts if c.name == name)
+
+    def step(self, when: datetime, do: Callable[[], object], actor=None) -> None:
+        self.replay.add(when, actor if actor is not None else self.lead, do)
+
+    # ---- the story ----------------------------------------------------------------
+
+    def plan(self) -> None:
+        self.step(self.opened, self._intake)
+        if self.co is not None:
+            supervisor = self.replay.staff["supervisor@example.org"]
+            self.step(self.opened + DAY, self._add_co_lead, actor=supervisor)
+        self._sessions()
+        self._assessment()
+        self._moves()
+        self._portal()
+        self._reading()
+
+    def _intake(self) -> None:
+        self.case = builders.open_case(self.lead, self.spec)
+
+    def _add_co_lead(self) -> None:
+        cases_service.reassign(
+            self.case, self.lead, self.co, "A large family team: two interventionists share it"
+        )
+
+    def _moves(self) -> None:
+        closing = self.spec.get("closing_reason")
+        for phase in builders.path_to(self.phase, self.spec.get("closed_from")):
+
+            def move(phase=phase):
+                builders.move_case(
+                    self.case,
+                    self.lead,
+                    phase,
+                    closing_reason=closing if phase is Phase.CLOSED else None,
+                    reason=self.spec.get("closing_note", "") if phase is Phase.CLOSED else "",
+                )
+
+            self.step(self.entered[phase], move)
+
+    # ---- sessions -------------------------------------------------------------------
+
+    def _sessions(self) -> None:
+        plan = self.practice["sessions"]
+        for phase in self.visited():
+            for n, item in enumerate(plan.get(phase.value, [])):
+                if phase is self.phase and item["kind"] == "intervention":
+                    continue  # the day itself is still ahead
+                around = self.when(phase, item["at"])
+                start = self.replay.slot(self.lead_email, around, item["minutes"])
+                booked = max(self.opened + timedelta(minutes=30), start - 6 * DAY)
+                key = f"{phase.value}-{n}"
+                self.step(booked, lambda k=key, i=item, s=start: self._book(k, i, s))
+                held = start + timedelta(minutes=item["minutes"] + 45)
+                self.step(held, lambda key=key: builders.mark_held(self.sessions[key]))
+        if self.closed or self.spec.get("booked_ahead", True) is False:
+            return
+        kind = self.practice["next_session"][self.phase.value]
+        start = self.replay.slot(self.lead_email, self.now + DAY * (1 + self.index % 9), 90)
+        booked = self.replay.working(self.now - DAY * (1 + self.index % 3))
+        item = {"kind": kind, "minutes": 90, "place": "video"}
+        self.step(booked, lambda: self._book("next", item, start, everyone=True))
+
+    def _book(self, key: str, item: dict, start: datetime, everyone: bool = False) -> None:
+        place = PLACE_KINDS[item["place"]]
+        contacts = self.case.active_contacts
+        self.sessions[key] = builders.book_session(
+            self.case,
+            self.lead,
+            kind=item["kind"],
+            starts_at=start,
+            minutes=item["minutes"],
+            place_kind=place,
+            place=self.practice["places"].get(item["place"]),
+            contacts=contacts if everyone else contacts[:2],
+            staff=[self.co] if self.co else [],
+        )
+
+    # ---- assessment -----------------------------------------------------------------
+
+    def _assessment(self) -> None:
+        story = self.spec.get("assessment")
+        if story is None or Phase.ASSESSMENT not in self.entered:
+            return
+        moved_on = any(p not in (Phase.SCHEDULING, Phase.ASSESSMENT) for p in self.entered)
+
+        def draft():
+            assessment_service.save_draft(self.case, self.lead, builders.assessment_data(story))
+
+        self.step(self.when(Phase.ASSESSMENT, 0.45), draft)  # after the interview
+        if moved_on:
+            self.step(self.when(Phase.ASSESSMENT, 0.9), self._complete)
+        for screening in self.spec.get("screening", ()):
+            self.step(
+                self.when(screening["phase"], screening["at"]),
+                lambda s=screening: builders.give_screening(
+                    self.case,
+                    self.lead,
+                    s["code"],
+                    s["total"],
+                    reporter=self.contact(s["reporter"]) if s.get("reporter") else None,
+                    fixed=s.get("fixed"),
+                ),
+            )
+        if plan := self.spec.get("safety_plan"):
+            self.step(
+                self.when(Phase.ASSESSMENT, 0.7),
+                lambda: assessment_service.record_safety_plan(self.case, self.lead, dict(plan)),
+            )
+        if revision := self.spec.get("revision"):
+            at = self.when(revision["phase"], revision["at"])
+
+            def revise():
+                assessment_service.revise(self.case, self.lead, revision["reason"])
+                db.session.flush()
+                current = assessment_service.current(self.case)
+                data = builders.assessment_data(revision["changes"], base=current.data)
+                assessment_service.save_draft(self.case, self.lead, data)
+
+            self.step(at, revise)
+            self.step(at + timedelta(minutes=25), self._complete)
+
+    def _complete(self) -> None:
+        assessment_service.complete(self.case, self.lead, assessment_service.current(self.case))
+
+    # ---- the family portal and reading ----------------------------------------------
+
+    def _portal(self) -> None:
+        invited_in = Phase.EDUCATION if Phase.EDUCATION in self.entered else self.reached
+        invited = self.entered[invited_in] + timedelta(hours=1)
+        for spec in self.spec.get("contact", ()):
+            if not spec.get("portal"):
+                continue
+            name = spec["name"]
+            self.step(invited, lambda name=name: self._invite(name))
+            # The family member follows the link that evening.
+            accepted = self.replay.local(invited, time(20, 15))
+            self.step(
+                accepted,
+                lambda name=name: self.accounts.__setitem__(
+                    name, builders.accept_portal_invite(self.tokens[name], self.replay.password)
+                ),
+                actor=None,
+            )
+
+    def _invite(self, name: str) -> None:
+        self.tokens[name] = builders.invite_to_portal(self.case, self.lead, self.contact(name))
+
+    def _recipients(self) -> list[str]:
+        contacts = self.spec.get("contact", ())
+        portal = [c["name"] for c in contacts if c.get("portal")]
+        return portal or [c["name"] for c in contacts[:2]]
+
+    def _reading(self) -> None:
+        if Phase.EDUCATION not in self.entered:
+            return
+        reading = self.practice["reading"]
+        order = reading["order"]
+        still_reading = self.phase is Phase.EDUCATION
+        readers = [c["name"] for c in self.spec.get("contact", ()) if c.get("portal")]
+        accepted = self.replay.local(self.entered[Phase.EDUCATION], time(20, 15))
+        given, first = 0, True
+        for batch in reading["batch"]:
+            phase = Phase(batch["phase"])
+            if phase not in self.entered:
+                continue
+            slugs = order[given : given + batch["modules"]]
+            given += len(slugs)
+            assigned = self.when(phase, batch["at"])
+            due_days = batch.get("due_after_days")
+            self.step(assigned, lambda slugs=slugs, d=due_days: self._assign(slugs, d))
+            if still_reading and not first:
+                continue
+            for reader in readers:
+                for j, slug in enumerate(slugs):
+                    day = max(assigned, accepted) + DAY * (j + 1)
+                    opened = self.replay.local(day, time(20, 30))
+                    if opened >= self.now:
+                        continue
+                    who = self._account(reader)
+                    self.step(opened, self._reads(reader, slug, "open"), actor=who)
+                    if still_reading and j == 1:
+                        continue  # opened, not finished: overdue once the due day passes
+                    finished = opened + timedelta(minutes=35)
+                    self.step(finished, self._reads(reader, slug, "finish"), actor=who)
+            first = False
+        if still_reading:  # a printed packet of what they have been given so far
+            self.step(self.when(Phase.EDUCATION, 0.6), self._packet)
+
+    def _account(self, name: str) -> Callable[[], User]:
+        return lambda: self.accounts[name]
+
+    def _assign(self, slugs: list[str], due_days: int | None) -> None:
+        due_on = local_today() + DAY * due_days if due_days else None
+        contacts = [self.contact(name) for name in self._recipients()]
+        modules = self.replay.modules(slugs)
+        education.assign(self.case, self.lead, modules, contacts, due_on=due_on, note=None)
+
+    def _reads(self, reader: str, slug: str, what: str) -> Callable[[], None]:
+        def do():
+            contact = self.contact(reader)
+            (module,) = self.replay.modules([slug])
+            assignment = db.session.scalar(
+                select(Assignment).where(
+                    Assignment.contact_id == contact.id, Assignment.module_id == module.id
+                )
+            )
+            if what == "open":
+                education.mark_opened(assignment)
+            else:
+                education.mark_finished(assignment)
+
+        return do
+
+    def _packet(self) -> None:
+        given = education.assignments_for(self.case)
+        versions, seen = [], set()
+        for assignment in given:
+            if assignment.module_id not in seen:
+                seen.add(assignment.module_id)
+                versions.append(assignment.module_version)
+        family = self.contact(self._recipients()[0])
+        packet = self.practice["packet"]
+        made = education.create_packet(
+            self.case,
+            self.lead,
+            title=packet["title"],
+            family_name=family.name.split()[-1],
+            cover_letter=packet["letter"].format(first_name=family.name.split()[0]),
+            versions=versions,
+            include_schedule=True,
+            include_contacts=True,
+        )
+        education.share_packet(self.case, made)
