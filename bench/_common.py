@@ -1,0 +1,109 @@
+"""What the benchmarks share: scratch databases, the app on them, and a fair timer.
+
+A fair comparison feeds both sides the same input, alternates them, collects
+garbage before each run, and reports medians: `compare` does exactly that.
+"""
+
+import gc
+import logging
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+# Scratch databases are made (and dropped) on this server.
+PG_SERVER = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@contextmanager
+def scratch_database(kind: str, name: str) -> Iterator[str]:
+    """A new, empty database for the length of the block: its URL."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{tmp}/{name}.sqlite3"
+        return
+    if kind != "postgresql":
+        raise ValueError(kind)
+    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    database = f"casework_bench_{name}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {database}"))
+            conn.execute(text(f"CREATE DATABASE {database}"))
+        yield make_url(PG_SERVER).set(database=database).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        admin.dispose()
+
+
+def make_app(url: str, **config):
+    """The real app on `url`, its schema built by the migrations."""
+    from flask_migrate import upgrade
+
+    from casework import create_app
+
+    os.environ.setdefault("SECRET_KEY", "bench")
+    app = create_app(
+        {
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+            **config,
+        }
+    )
+    with app.app_context():
+        # Alembic's env.py resets logging; keep the bench's output quiet either way.
+        upgrade()
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+    return app
+
+
+def sign_in(app, email: str):
+    from bench.workload import PASSWORD
+
+    client = app.test_client()
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+def timed(fn: Callable[[], object]) -> float:
+    gc.collect()
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def compare(sides: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+    """Median seconds of each side, the sides taking turns, garbage collected
+    before every run (and the order of each round flipped, so neither side
+    always follows the same one)."""
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    names = list(sides)
+    for round_ in range(runs):
+        for name in names if round_ % 2 == 0 else reversed(names):
+            times[name].append(timed(sides[name]))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+@contextmanager
+def statements_of(engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
