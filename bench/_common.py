@@ -83,14 +83,22 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def compare(sides: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+def compare(
+    sides: dict[str, Callable[[], object]],
+    runs: int,
+    setup: dict[str, Callable[[], object]] | None = None,
+) -> dict[str, float]:
     """Median seconds of each side, the sides taking turns, garbage collected
     before every run (and the order of each round flipped, so neither side
-    always follows the same one)."""
+    always follows the same one). `setup[name]`, if given, runs untimed
+    before each run of that side (before the collection)."""
+    setup = setup or {}
     times: dict[str, list[float]] = {name: [] for name in sides}
     names = list(sides)
     for round_ in range(runs):
         for name in names if round_ % 2 == 0 else reversed(names):
+            if name in setup:
+                setup[name]()
             times[name].append(timed(sides[name]))
     return {name: statistics.median(values) for name, values in times.items()}
 
