@@ -3,6 +3,7 @@ import json
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit.queries import timeline
@@ -53,6 +54,9 @@ def _caseload_where(form: CaseloadFilterForm, *extra) -> list:
     return conditions
 
 
+# A row shows its primary contact; each contact's case is the row itself.
+ROW_LOADING = selectinload(FamilyCase.contacts).lazyload(Contact.case)
+
 QUEUE_ORDER = (
     FamilyCase.phase_rank,
     FamilyCase.urgency_rank,
@@ -88,6 +92,7 @@ def caseload():
         db.session.scalars(
             select(FamilyCase)
             .where(*_caseload_where(form, *chosen))
+            .options(ROW_LOADING)
             .order_by(*QUEUE_ORDER)
             .limit(per_page)
             .offset((number - 1) * per_page)
@@ -101,6 +106,7 @@ def caseload():
             select(FamilyCase)
             .where(*_caseload_where(form, FamilyCase.safety_alert.is_(True)))
             .where(FamilyCase.phase != Phase.CLOSED.value)
+            .options(ROW_LOADING)
             .order_by(*QUEUE_ORDER)
             .limit(SAFETY_PANEL_SIZE)
         )
