@@ -198,6 +198,43 @@ def test_demo_cases_open_for_their_interventionist(app, seeded):
     assert "Case opened at intake" in overview
 
 
+def links_under(page: str, prefix: str) -> set[str]:
+    """Links on the page under `prefix`, leaving out PDFs (printing is tested elsewhere)."""
+    found = {h.split("#")[0] for h in re.findall(r'href="([^"]+)"', page)}
+    return {h for h in found if h.startswith(prefix) and not h.endswith(".pdf") and h != prefix}
+
+
+def test_every_demo_case_page_opens_for_its_interventionist(app, seeded):
+    """The demo's records render everywhere a case's links lead, in every phase."""
+    for email in LEADS:
+        client = app.test_client()
+        login(client, email, PW)
+        seen_phases = set()
+        for case in db.session.scalars(
+            select(FamilyCase).where(FamilyCase.interventionist_id == user(email).id)
+        ):
+            prefix = f"/cases/{case.reference}/"
+            response = client.get(prefix)
+            assert response.status_code == 200, prefix
+            if case.phase in seen_phases:
+                continue
+            seen_phases.add(case.phase)
+            for link in links_under(response.get_data(as_text=True), prefix):
+                assert client.get(link).status_code == 200, link
+
+
+def test_every_portal_page_opens_for_the_demo_families(app, seeded):
+    for email in ("family@example.org", "family2@example.org", "family3@example.org"):
+        client = app.test_client()
+        login(client, email, PW)
+        home = client.get("/portal/")
+        assert home.status_code == 200
+        links = links_under(home.get_data(as_text=True), "/portal/")
+        assert links, email
+        for link in links:
+            assert client.get(link).status_code == 200, (email, link)
+
+
 # ---- the history: written by the services, back in time, in people's names ------------
 
 

@@ -45,8 +45,9 @@ class Weighted:
         self.choices = list(table)
         self.cumulative = list(itertools.accumulate(table.values()))
 
-    def pick(self, rng: random.Random):
-        x = rng.random() * self.cumulative[-1]
+    def pick(self, random):
+        """A choice, given a function like random.random."""
+        x = random() * self.cumulative[-1]
         return self.choices[bisect.bisect_right(self.cumulative, x)]
 
 
@@ -251,7 +252,17 @@ class _History:
         # Turns for open and for closed cases, so every caseload gets its share of both.
         self.turns = {True: itertools.cycle(leads), False: itertools.cycle(leads)}
         self.moves = {  # (from, to, kind, the service's words) for each way a case can go
-            (last, closed): self._moves(last, closed) for last in OPEN_PHASES for closed in (0, 1)
+            (last.value, closed): self._moves(last, closed)
+            for last in OPEN_PHASES
+            for closed in (False, True)
+        }
+        self.ranks = {  # the stored ordering columns, in CASE_COLUMNS order
+            (phase.value, urgency): tuple(
+                sort_ranks(phase.value, urgency)[c]
+                for c in ("safety_alert", "phase_rank", "urgency_rank")
+            )
+            for phase in Phase
+            for urgency in data["urgency"]
         }
 
     @staticmethod
@@ -266,7 +277,12 @@ class _History:
         return moves
 
     def rows(self, openings, references, first_case_id: int, first_change_id: int) -> dict:
-        rng, data, time, now = self.rng, self.data, self.time, self.now
+        data, time, now = self.data, self.time, self.now
+        random = self.rng.random
+
+        def any_of(items):  # random.choice, without its overhead (a million calls)
+            return items[int(random() * len(items))]
+
         first_names, last_names = data["first_names"], data["last_names"]
         cases, contacts, changes, events = [], [], [], []
         change_id = first_change_id
@@ -274,15 +290,15 @@ class _History:
             case_id = first_case_id + n
             lead = next(self.turns[closed])
             if closed:
-                last = self.closed_from.pick(rng)
-                reason = self.reasons[last].pick(rng)
-                note = rng.choice(data["other_reasons"]) if reason == "other" else None
+                last = self.closed_from.pick(random)
+                reason = self.reasons[last].pick(random)
+                note = any_of(data["other_reasons"]) if reason == "other" else None
             else:
-                last, reason, note = self.open_phases.pick(rng), None, None
-            moves = self.moves[(Phase(last), closed)]
-            # Days in each phase, fitting between the opening and today.
-            room = (now - opened).total_seconds() * rng.uniform(0.5, 0.95)
-            stays = [rng.uniform(4, 45) * 86400 for _ in moves]
+                last, reason, note = self.open_phases.pick(random), None, None
+            moves = self.moves[(last, closed)]
+            # Days in each phase (4 to 45), fitting between the opening and today.
+            room = (now - opened).total_seconds() * (0.5 + 0.45 * random())
+            stays = [(4 + 41 * random()) * 86400 for _ in moves]
             if sum(stays) > room:
                 stays = [s * room / sum(stays) for s in stays]
             opened_at = time(opened)
@@ -301,11 +317,10 @@ class _History:
                 )
                 change_id += 1
             phase = "closed" if closed else last
-            urgency = self.urgency.pick(rng)
-            ranks = sort_ranks(phase, urgency)
-            surname = rng.choice(last_names)
+            urgency = self.urgency.pick(random)
+            surname = any_of(last_names)
             entered = time(when)
-            name = f"{rng.choice(first_names)} {surname}"
+            name = f"{any_of(first_names)} {surname}"
             reference = next(references[opened.year])
             cases.append(
                 (
@@ -313,10 +328,10 @@ class _History:
                     reference,
                     name,
                     search_key(name, None, reference),
-                    rng.choice(PRONOUNS),
-                    rng.randint(16, 78),
-                    rng.choice(self.concerns),
-                    rng.choice(data["referral_sources"]),
+                    any_of(PRONOUNS),
+                    16 + int(random() * 63),
+                    any_of(self.concerns),
+                    any_of(data["referral_sources"]),
                     urgency,
                     phase,
                     entered,
@@ -325,9 +340,7 @@ class _History:
                     last if closed else None,
                     lead,
                     "[]",
-                    ranks["safety_alert"],
-                    ranks["phase_rank"],
-                    ranks["urgency_rank"],
+                    *self.ranks[(phase, urgency)],
                     opened_at,
                     entered,
                     1 + len(moves),
@@ -336,8 +349,8 @@ class _History:
             contacts.append(
                 (
                     case_id,
-                    f"{rng.choice(first_names)} {surname}",
-                    rng.choice(data["relationships"]),
+                    f"{any_of(first_names)} {surname}",
+                    any_of(data["relationships"]),
                     f"(555) 3{case_id % 100:02d}-{case_id % 10000:04d}",
                     "phone",
                     True,
