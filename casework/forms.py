@@ -21,8 +21,21 @@ class FilterForm(FlaskForm):
         csrf = False
 
 
+class ConfirmForm(FlaskForm):
+    """A button that changes state (share, mark held, finish...): CSRF only.
+    The one empty form; a form with fields of its own subclasses FlaskForm."""
+
+
 def optional_text(max_length: int):
     return [Optional(), Length(max=max_length)]
+
+
+def strip_text(value):
+    """Surrounding spaces off what was typed (a WTForms filter)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+STRIP = [strip_text]
 
 
 def blank_to_none(value):

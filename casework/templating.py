@@ -10,13 +10,8 @@ from casework.domain.phases import (
     Phase,
     progress,
 )
+from casework.practice_text import CRISIS_LINES, REDISCLOSURE_STATEMENT
 from casework.timeutil import format_local
-
-CRISIS_LINES = (
-    ("988 Suicide and Crisis Lifeline", "Call or text 988", "tel:988"),
-    ("Emergency", "Call 911", "tel:911"),
-    ("Poison Control", "1-800-222-1222", "tel:18002221222"),
-)
 
 
 def register(app) -> None:
@@ -30,6 +25,7 @@ def register(app) -> None:
         practice_name=app.config["PRACTICE_NAME"],
         practice_phone=app.config["PRACTICE_PHONE"],
         crisis_lines=CRISIS_LINES,
+        redisclosure_statement=REDISCLOSURE_STATEMENT,
         open_phases=OPEN_PHASES,
         phase_progress_steps=progress,
         practice_timezone=app.config["PRACTICE_TIMEZONE"],

@@ -193,10 +193,6 @@ class ReviseForm(FlaskForm):
     )
 
 
-class CompleteForm(FlaskForm):
-    """Locks the assessment: CSRF only."""
-
-
 class SafetyPlanForm(FlaskForm):
     warning_signs = TextAreaField(
         "Warning signs a crisis may be coming", validators=[DataRequired(), Length(max=4000)]

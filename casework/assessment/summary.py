@@ -3,7 +3,6 @@
 from dataclasses import asdict
 
 from casework.assessment import forms
-from casework.disclosure import REDISCLOSURE_STATEMENT
 from casework.domain import risk
 
 SECTION_FORMS = {
@@ -91,5 +90,4 @@ def summary_context(case, assessment, charts, screenings, *, practice: str) -> d
             for c in charts
         ],
         "screening_count": len(screenings),
-        "redisclosure": REDISCLOSURE_STATEMENT,
     }

@@ -16,7 +16,6 @@ from casework.assessment.charts import trend
 from casework.assessment.forms import (
     SECTIONS,
     AssessmentForm,
-    CompleteForm,
     ReviseForm,
     SafetyPlanForm,
     SafetyReviewForm,
@@ -30,6 +29,7 @@ from casework.auth.guards import clinical_required
 from casework.cases.access import load_case, load_child
 from casework.domain import instruments, risk
 from casework.extensions import db
+from casework.forms import ConfirmForm
 from casework.printing.delivery import pdf_response
 from casework.timeutil import local_today
 
@@ -65,7 +65,7 @@ def _overview_page(case, revise_form: ReviseForm | None = None) -> str:
         charts=charts_for(items),
         safety_plan=service.latest_safety_plan(case),
         sections=SECTIONS,
-        complete_form=CompleteForm(),
+        complete_form=ConfirmForm(),
         revise_form=revise_form or ReviseForm(),
         risk_flags=risk.FLAGS,
         instruments=instruments.INSTRUMENTS,
@@ -146,7 +146,7 @@ def edit(ref):
 def complete(ref):
     case = load_case(ref)
     assessment = service.current(case)
-    if assessment is None or not CompleteForm().validate_on_submit():
+    if assessment is None or not ConfirmForm().validate_on_submit():
         abort(400)
     if assessment.locked:
         flash("That version is already completed.", "info")

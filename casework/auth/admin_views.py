@@ -5,11 +5,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from casework.auth import service
-from casework.auth.forms import ConfirmForm, SetPasswordForm, UserForm
+from casework.auth.forms import SetPasswordForm, UserForm
 from casework.auth.guards import admin_required
 from casework.auth.models import User
 from casework.extensions import db
-from casework.forms import page_number
+from casework.forms import ConfirmForm, page_number
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 

@@ -4,9 +4,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from casework.auth.models import ROLE_LABELS
 from casework.auth.passwords import MIN_LENGTH
-from casework.forms import blank_to_none, options
+from casework.forms import STRIP, blank_to_none, options
 
-STRIP = [lambda v: v.strip() if isinstance(v, str) else v]
 NEW_PASSWORD = [
     DataRequired(),
     Length(min=MIN_LENGTH, message=f"Use at least {MIN_LENGTH} characters."),
@@ -43,7 +42,3 @@ class SetPasswordForm(FlaskForm):
 
 class ChangePasswordForm(SetPasswordForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
-
-
-class ConfirmForm(FlaskForm):
-    """A button that changes state: CSRF only."""

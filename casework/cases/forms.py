@@ -15,9 +15,15 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from casework.cases.models import CONCERNS, CONTACT_METHODS, STATUSES, URGENCIES
 from casework.domain.phases import CLOSING_REASONS, PHASE_LABELS
-from casework.forms import FilterForm, MultiCheckboxField, blank_to_none, optional_text, options
+from casework.forms import (
+    STRIP,
+    FilterForm,
+    MultiCheckboxField,
+    blank_to_none,
+    optional_text,
+    options,
+)
 
-STRIP = [lambda v: v.strip() if isinstance(v, str) else v]
 STRIP_OR_NONE = [blank_to_none]
 
 

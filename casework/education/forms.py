@@ -4,9 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from casework.forms import FilterForm, MultiCheckboxField, blank_to_none, optional_text
+from casework.forms import STRIP, FilterForm, MultiCheckboxField, blank_to_none, optional_text
 
-STRIP = [lambda v: v.strip() if isinstance(v, str) else v]
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -70,7 +69,3 @@ class PacketForm(FlaskForm):
     )
     include_schedule = BooleanField("Include the upcoming session schedule")
     include_contacts = BooleanField("Include the contacts and crisis page", default=True)
-
-
-class ConfirmForm(FlaskForm):
-    """A state-changing button: CSRF only."""

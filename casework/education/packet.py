@@ -1,9 +1,7 @@
-"""An education packet as the plain dict the printer takes."""
+"""An education packet as the plain dict the printer takes. (Its crisis page and
+re-disclosure statement come from the Jinja globals, casework.practice_text.)"""
 
-
-from casework.disclosure import REDISCLOSURE_STATEMENT
 from casework.domain import sessions as session_rules
-from casework.templating import CRISIS_LINES
 from casework.timeutil import to_local
 
 
@@ -62,6 +60,4 @@ def packet_context(packet, versions, *, case, sessions, practice: dict) -> dict:
         else [],
         "include_schedule": packet.include_schedule,
         "include_contacts": packet.include_contacts,
-        "crisis": [[name, how] for name, how, _ in CRISIS_LINES],
-        "redisclosure": REDISCLOSURE_STATEMENT,
     }

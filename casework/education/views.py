@@ -20,7 +20,6 @@ from casework.education import markdown, service
 from casework.education.forms import (
     ArchiveModuleForm,
     AssignForm,
-    ConfirmForm,
     LibrarySearchForm,
     ModuleForm,
     PacketForm,
@@ -28,7 +27,7 @@ from casework.education.forms import (
 from casework.education.models import Assignment, EducationModule, Packet
 from casework.education.packet import render_packet
 from casework.extensions import db
-from casework.forms import options
+from casework.forms import ConfirmForm, options
 from casework.portal import service as portal_service
 from casework.printing.delivery import pdf_response
 from casework.scheduling.queries import upcoming_for_case

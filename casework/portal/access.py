@@ -17,7 +17,7 @@ from casework.cases.models import Contact
 from casework.education.models import Assignment, Packet
 from casework.extensions import db
 from casework.scheduling.models import CaseSession, session_contacts
-from casework.timeutil import utcnow
+from casework.scheduling.queries import upcoming
 
 _UNSET = object()
 
@@ -95,14 +95,9 @@ def own_upcoming_sessions() -> list[CaseSession]:
     contact = member_contact()
     return list(
         db.session.scalars(
-            select(CaseSession)
-            .where(
-                CaseSession.case_id == contact.case_id,
-                CaseSession.id.in_(_attended_by(contact)),
-                CaseSession.status == "scheduled",
-                CaseSession.starts_at >= utcnow(),
+            upcoming(
+                CaseSession.case_id == contact.case_id, CaseSession.id.in_(_attended_by(contact))
             )
-            .order_by(CaseSession.starts_at)
         )
     )
 

@@ -10,11 +10,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from casework.audit.models import Action
 from casework.audit.service import record
-from casework.auth.forms import ConfirmForm
 from casework.auth.guards import family_required
-from casework.disclosure import REDISCLOSURE_STATEMENT
 from casework.education import service as education
 from casework.education.packet import render_packet
+from casework.forms import ConfirmForm
 from casework.portal import access
 from casework.printing.delivery import ics_response, pdf_response
 from casework.scheduling import ical
@@ -43,7 +42,7 @@ def home():
         today=local_today(),
         sessions=access.own_upcoming_sessions(),
         packets=access.own_packets(),
-        redisclosure=REDISCLOSURE_STATEMENT,
+        discloses=True,
     )
     return html
 
@@ -69,7 +68,7 @@ def reader(assignment_id):
         interventionist=contact.case.interventionist,
         today=local_today(),
         form=ConfirmForm(),
-        redisclosure=REDISCLOSURE_STATEMENT,
+        discloses=True,
     )
     return html
 

@@ -151,30 +151,40 @@ def static_digest(root: str | os.PathLike | None = None) -> str:
     """SHA-256 over the names and contents of the files under casework/static.
 
     Each file is read once per process and again only when its size, mtime or
-    inode changes, so a call costs a directory walk and a stat per file.
+    inode changes, so a call costs a directory scan and a stat per file.
     Symlinks leading outside the folder are skipped, as the fetcher refuses them."""
     from casework.printing import fetcher
 
-    root = Path(os.path.realpath(root if root is not None else fetcher.STATIC_DIR))
+    root = os.path.realpath(root if root is not None else fetcher.STATIC_DIR)
     digest = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            real = Path(os.path.realpath(path))
-            if not real.is_relative_to(root) or not real.is_file():
-                continue
-            stat = real.stat()
-            signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    for relative, real, stat in sorted(_static_files(root, root, "")):
+        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        with _file_digests_lock:
+            known = _file_digests.get(real)
+        if known is None or known[0] != signature:
+            with open(real, "rb") as file:
+                known = (signature, hashlib.sha256(file.read()).hexdigest())
             with _file_digests_lock:
-                known = _file_digests.get(str(real))
-            if known is None or known[0] != signature:
-                known = (signature, hashlib.sha256(real.read_bytes()).hexdigest())
-                with _file_digests_lock:
-                    _file_digests[str(real)] = known
-            relative = os.path.relpath(path, root).replace(os.sep, "/")
-            digest.update(f"{relative}\0{known[1]}\n".encode())
+                _file_digests[real] = known
+        digest.update(f"{relative}\0{known[1]}\n".encode())
     return digest.hexdigest()
+
+
+def _static_files(root: str, folder: str, prefix: str):
+    """(relative name, real path, stat) of each file under `folder`. Folders are
+    not followed through symlinks; a symlinked file counts only when it leads
+    to a file inside `root`."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                yield from _static_files(root, entry.path, relative + "/")
+            elif entry.is_symlink():
+                real = os.path.realpath(entry.path)
+                if Path(real).is_relative_to(root) and os.path.isfile(real):
+                    yield relative, real, os.stat(real)
+            elif entry.is_file(follow_symlinks=False):
+                yield relative, entry.path, entry.stat(follow_symlinks=False)
 
 
 def _base_url(base_url: str | None) -> str:

@@ -12,9 +12,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from casework.domain import sessions as rules
-from casework.forms import FilterForm, MultiCheckboxField, blank_to_none, optional_text, options
-
-STRIP = [lambda v: v.strip() if isinstance(v, str) else v]
+from casework.forms import (
+    STRIP,
+    FilterForm,
+    MultiCheckboxField,
+    blank_to_none,
+    optional_text,
+    options,
+)
 
 
 class SessionForm(FlaskForm):
@@ -55,10 +60,6 @@ class SessionForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = StringField("Reason", validators=[DataRequired(), Length(max=500)], filters=STRIP)
-
-
-class StatusForm(FlaskForm):
-    """Mark held or no-show: CSRF only."""
 
 
 class CalendarFilterForm(FilterForm):

@@ -1,4 +1,5 @@
-"""The family's handout for a session, as the plain dict the printer takes."""
+"""The family's handout for a session, as the plain dict the printer takes.
+(Its crisis lines come from the Jinja global, casework.practice_text.)"""
 
 from casework.domain import sessions as rules
 from casework.timeutil import to_local
@@ -23,9 +24,4 @@ def handout_context(session, practice: dict) -> dict:
         "purpose": rules.PURPOSE[session.kind],
         "bring": rules.BRING[session.kind],
         "interventionist": {"name": lead.name, "phone": lead.phone, "email": lead.email},
-        "crisis": [
-            ("988 Suicide and Crisis Lifeline", "Call or text 988, any time"),
-            ("Emergency services", "Call 911 if someone is in immediate danger"),
-            ("Poison Control", "Call 1-800-222-1222 for an overdose or poisoning question"),
-        ],
     }

@@ -11,7 +11,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from casework.audit.models import Action
 from casework.audit.service import record
@@ -21,11 +21,11 @@ from casework.cases.access import load_case, load_child
 from casework.cases.service import staff_choices
 from casework.domain import sessions as rules
 from casework.extensions import db
-from casework.forms import options
+from casework.forms import ConfirmForm, options
 from casework.printing.delivery import file_response, ics_response, pdf_response, practice_details
-from casework.scheduling import ical, service
-from casework.scheduling.forms import CalendarFilterForm, ReasonForm, SessionForm, StatusForm
-from casework.scheduling.models import CalendarFeed, CaseSession, session_staff
+from casework.scheduling import ical, queries, service
+from casework.scheduling.forms import CalendarFilterForm, ReasonForm, SessionForm
+from casework.scheduling.models import CalendarFeed, CaseSession
 from casework.timeutil import local_to_utc, local_today, to_local, utcnow
 
 bp = Blueprint("scheduling", __name__)
@@ -116,7 +116,7 @@ def detail(ref, session_id):
         case=case,
         session=session,
         cancel_form=ReasonForm(),
-        status_form=StatusForm(),
+        status_form=ConfirmForm(),
         now=utcnow(),
     )
     return html
@@ -180,7 +180,7 @@ def _status_change(ref, session_id, status, form):
             case=case,
             session=session,
             cancel_form=form if status == "cancelled" else ReasonForm(),
-            status_form=StatusForm(),
+            status_form=ConfirmForm(),
             now=utcnow(),
         ), 422
     try:
@@ -201,7 +201,7 @@ def cancel(ref, session_id):
 @bp.post("/cases/<ref>/sessions/<int:session_id>/<any(held, no_show):outcome>")
 @clinical_required
 def mark(ref, session_id, outcome):
-    return _status_change(ref, session_id, outcome, StatusForm())
+    return _status_change(ref, session_id, outcome, ConfirmForm())
 
 
 @bp.get("/cases/<ref>/sessions/<int:session_id>.ics")
@@ -219,18 +219,6 @@ def session_ics(ref, session_id):
 
 
 # ---- the interventionist's calendar ------------------------------------------
-
-
-def sessions_for(user_id: int, start: datetime, end: datetime | None = None):
-    """Sessions a staff member leads or attends from `start` (to `end`), UTC."""
-    attending = select(session_staff.c.session_id).where(session_staff.c.user_id == user_id)
-    query = select(CaseSession).where(
-        or_(CaseSession.lead_id == user_id, CaseSession.id.in_(attending)),
-        CaseSession.starts_at >= start,
-    )
-    if end is not None:
-        query = query.where(CaseSession.starts_at < end)
-    return db.session.scalars(query.order_by(CaseSession.starts_at)).all()
 
 
 @bp.get("/calendar/")
@@ -254,7 +242,7 @@ def calendar():
     agenda_end = today + timedelta(days=14)
     span_start = min(today, week_start)
     span_end = max(agenda_end, days[-1] + timedelta(days=1))
-    found = sessions_for(
+    found = queries.staff_sessions(
         whose.id, local_to_utc(span_start, midnight), local_to_utc(span_end, midnight)
     )
     by_day = {day: [] for day in days}
@@ -281,7 +269,7 @@ def calendar():
 @bp.route("/calendar/feed", methods=["GET", "POST"])
 @clinical_required
 def feed_settings():
-    form = StatusForm()
+    form = ConfirmForm()
     feed = db.session.scalar(
         select(CalendarFeed).where(
             CalendarFeed.user_id == current_user.id, CalendarFeed.revoked_at.is_(None)
@@ -320,7 +308,7 @@ def feed(token):
     if feed is None:
         abort(404)
     since = utcnow() - timedelta(days=current_app.config["CALENDAR_FEED_DAYS_BACK"])
-    found = sessions_for(feed.user_id, since)
+    found = queries.staff_sessions(feed.user_id, since)
     body = ical.calendar_bytes(
         found,
         name=f"Casework · {current_app.config['PRACTICE_NAME']}",

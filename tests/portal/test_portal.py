@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from casework.assessment import service as assessment
 from casework.audit.models import AuditEvent
-from casework.disclosure import REDISCLOSURE_STATEMENT
 from casework.domain import risk
 from casework.domain.instruments import FLAG_LABELS
 from casework.education.models import Assignment
 from casework.extensions import db
+from casework.practice_text import REDISCLOSURE_STATEMENT
 from casework.timeutil import local_today
 from tests.conftest import count_queries
 from tests.portal.conftest import far_day

@@ -1,6 +1,34 @@
-"""The 42 CFR Part 2 re-disclosure statement (the wording of 42 CFR 2.32(a)(1)),
-carried by every page and PDF that discloses case information outside staff."""
+"""Text the practice prints and shows families, defined once: the crisis
+lines and the 42 CFR Part 2 re-disclosure statement.
 
+Pages and printed documents take them from the Jinja globals `crisis_lines`
+and `redisclosure_statement` (casework.templating registers these very
+objects); tests/test_practice_text.py fails if a copy appears anywhere else.
+"""
+
+from typing import NamedTuple
+
+
+class CrisisLine(NamedTuple):
+    name: str  # who answers
+    number: str  # as printed
+    how: str  # when and how to reach them, in a sentence
+    href: str  # the link a phone dials
+
+
+CRISIS_LINES: tuple[CrisisLine, ...] = (
+    CrisisLine("988 Suicide and Crisis Lifeline", "988", "Call or text 988, any time", "tel:988"),
+    CrisisLine("Emergency", "911", "Call 911 if someone is in immediate danger", "tel:911"),
+    CrisisLine(
+        "Poison Control",
+        "1-800-222-1222",
+        "Call 1-800-222-1222 for an overdose or poisoning question",
+        "tel:18002221222",
+    ),
+)
+
+# The wording of 42 CFR 2.32(a)(1), carried by every page and PDF that
+# discloses case information outside staff.
 REDISCLOSURE_STATEMENT = (
     "This record which has been disclosed to you is protected by federal confidentiality "
     "rules (42 CFR part 2). These rules prohibit you from using or disclosing this record, "

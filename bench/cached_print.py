@@ -1,0 +1,158 @@
+"""Every printed document a user downloads: a render (empty cache) against a
+download served from the cache, with the SQL statements the cached one runs.
+
+Run: .venv/bin/python -m bench.cached_print [sqlite|postgresql ...]
+Target: a cached download costs at most 2 % of a render.
+
+The documents: a session handout, the assessment summary, an education packet
+of three modules (staff), the same packet from the family portal. The two sides
+alternate, garbage is collected before every run, medians of RUNS; emptying
+the cache before a render is not timed. "Same request without printing" is the
+session's .ics download: the same loading, access check, audit event and commit,
+and no PDF, which is as cheap as a download of that session can get.
+"""
+
+import os
+import sys
+
+from sqlalchemy import delete, select
+
+from bench._common import compare, make_app, scratch_database, sign_in, statements_of
+
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+
+
+def build(url: str):
+    from bench.workload import add_screenings, add_sessions, new_case, staff
+    from casework.assessment.models import Assessment
+    from casework.cases.models import Contact
+    from casework.education import library, service
+    from casework.education.models import EducationModule
+    from casework.extensions import db
+    from casework.scheduling.models import CaseSession, session_contacts
+    from casework.timeutil import utcnow
+
+    app = make_app(url)
+    with app.app_context():
+        library.sync()
+        lead = staff()
+        case = new_case(lead, phase="education")
+        add_sessions(case, lead, 12)
+        add_screenings(case, lead, 12)
+        db.session.add(
+            Assessment(
+                case_id=case.id,
+                status="completed",
+                data={},
+                created_by_id=lead.id,
+                completed_by_id=lead.id,
+                completed_at=utcnow(),
+            )
+        )
+        member = staff("family@example.org", role="family")
+        contact = Contact(
+            case_id=case.id,
+            name="Fran Family",
+            relationship_to_loved_one="Mother",
+            email=member.email,
+            user_id=member.id,
+        )
+        db.session.add(contact)
+        db.session.flush()
+        sessions = db.session.scalars(
+            select(CaseSession).where(CaseSession.case_id == case.id).order_by(CaseSession.id)
+        ).all()
+        db.session.execute(
+            session_contacts.insert(),
+            [{"session_id": s.id, "contact_id": contact.id} for s in sessions],
+        )
+        modules = db.session.scalars(
+            select(EducationModule).order_by(EducationModule.slug).limit(3)
+        ).all()
+        packet = service.create_packet(
+            case,
+            lead,
+            title="First reading",
+            family_name="Family",
+            cover_letter="Dear family,\n\nHere is where to start.",
+            versions=[m.latest for m in modules],
+            include_schedule=True,
+            include_contacts=True,
+        )
+        packet.shared_at = utcnow()
+        db.session.commit()
+        upcoming = [s for s in sessions if s.status == "scheduled"][0]
+        ref = case.reference
+        urls = {
+            "session handout": ("staff", f"/cases/{ref}/sessions/{upcoming.id}/handout.pdf"),
+            "assessment summary": ("staff", f"/cases/{ref}/assessment/summary.pdf"),
+            "packet (staff)": ("staff", f"/cases/{ref}/packets/{packet.id}.pdf"),
+            "packet (portal)": ("family", f"/portal/packets/{packet.id}.pdf"),
+        }
+        floor = f"/cases/{ref}/sessions/{upcoming.id}.ics"
+    clients = {
+        "staff": sign_in(app, "bench@example.org"),
+        "family": sign_in(app, "family@example.org"),
+    }
+    return app, clients, urls, floor
+
+
+def emptier(app):
+    from casework.extensions import db
+    from casework.printing.models import PrintedDocument
+
+    def clear_cache():
+        with app.app_context():
+            db.session.execute(delete(PrintedDocument))
+            db.session.commit()
+
+    return clear_cache
+
+
+def main(kinds: list[str]) -> None:
+    from casework.extensions import db
+
+    for kind in kinds:
+        with scratch_database(kind, "cached_print") as database:
+            app, clients, urls, floor = build(database)
+
+            clear_cache = emptier(app)
+
+            def get(client, url, mimetype="application/pdf"):
+                def run():
+                    response = client.get(url)
+                    assert response.status_code == 200, (url, response.status_code)
+                    assert response.mimetype == mimetype
+
+                return run
+
+            print(f"{kind}: medians of {RUNS}")
+            for name, (who, url) in urls.items():
+                fetch = get(clients[who], url)
+                fetch()  # warm: imports, fonts, templates
+                medians = compare(
+                    {"render": fetch, "cached": fetch}, RUNS, setup={"render": clear_cache}
+                )
+                fetch()
+                with app.app_context(), statements_of(db.engine) as statements:
+                    fetch()
+                render, cached = medians["render"], medians["cached"]
+                print(
+                    f"  {name:20} render {render * 1000:7.1f} ms   cached {cached * 1000:6.2f} ms"
+                    f" = {cached / render * 100:5.2f} %   {len(statements)} statements cached"
+                )
+            ics = get(clients["staff"], floor, "text/calendar")
+            ics()
+            with app.app_context(), statements_of(db.engine) as statements:
+                ics()
+            alone = compare({"ics": ics}, RUNS)["ics"]
+            print(
+                f"  same request without printing (the session's .ics): {alone * 1000:.2f} ms, "
+                f"{len(statements)} statements"
+            )
+            with app.app_context():
+                db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or ["sqlite", "postgresql"])
