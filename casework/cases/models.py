@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import DDL, JSON, ForeignKey, Index, String, Text, event, text
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.domain.phases import Phase
@@ -85,12 +85,15 @@ class FamilyCase(db.Model):
             postgresql_ops={"search_key": "gin_trgm_ops"},
             info=for_dialect("postgresql"),
         ).ddl_if(dialect="postgresql"),
-        # The few cases with an unanswered safety concern, for the caseload's top panel.
+        # The few cases with an unanswered safety concern, in the caseload's order.
         Index(
-            "ix_cases_safety_alert",
+            "ix_cases_safety_queue",
             "status",
-            postgresql_where=text("safety_alert"),
-            sqlite_where=text("safety_alert"),
+            "safety_alert",
+            "phase_rank",
+            "urgency_rank",
+            "phase_entered_at",
+            "id",
         ),
         Index(
             "ix_cases_co_queue",

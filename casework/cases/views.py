@@ -2,7 +2,7 @@ import json
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -29,6 +29,7 @@ from casework.forms import Page, options, page_number
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 SAFETY_PANEL_SIZE = 20
+OPEN_STATUSES = ("active", "on_hold")
 
 
 def _assigned_to(user_id: int, *conditions):
@@ -40,12 +41,13 @@ def _assigned_to(user_id: int, *conditions):
     )
 
 
-def _caseload_where(form: CaseloadFilterForm, *extra) -> list:
+def _caseload_where(form: CaseloadFilterForm, *extra, narrowed: bool = True) -> list:
+    """Who may see what, plus (when `narrowed`) the search and status chosen."""
     conditions = list(extra)
-    if form.q.data:
+    if narrowed and form.q.data:
         term = form.q.data.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conditions.append(FamilyCase.search_key.like(f"%{term}%", escape="\\"))
-    if form.status.data != "all":
+    if narrowed and form.status.data != "all":
         conditions.append(FamilyCase.status == form.status.data)
     if not current_user.sees_every_case:
         return [_assigned_to(current_user.id, *conditions)]
@@ -100,12 +102,19 @@ def caseload():
     )
     total = counts.get(form.phase.data, 0) if form.phase.data else sum(counts.values())
     page = Page(rows, number, per_page, total)
-    # Safety first: every open case with an unanswered safety concern, above the rest.
+    # Safety first: every open case with an unanswered safety concern, above the
+    # rest and whatever the search or phase shown.
     alerts = list(
         db.session.scalars(
             select(FamilyCase)
-            .where(*_caseload_where(form, FamilyCase.safety_alert.is_(True)))
-            .where(FamilyCase.phase != Phase.CLOSED.value)
+            .where(
+                *_caseload_where(
+                    form,
+                    FamilyCase.status.in_(OPEN_STATUSES),
+                    FamilyCase.safety_alert == true(),
+                    narrowed=False,
+                )
+            )
             .options(ROW_LOADING)
             .order_by(*QUEUE_ORDER)
             .limit(SAFETY_PANEL_SIZE)

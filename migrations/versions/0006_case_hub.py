@@ -41,8 +41,7 @@ def upgrade():
         batch_op.create_index('ix_cases_lead_queue', ['interventionist_id', *QUEUE], unique=False)
         batch_op.create_index('ix_cases_co_queue', ['co_interventionist_id', *QUEUE], unique=False)
         batch_op.create_index(
-            'ix_cases_safety_alert', ['status'], unique=False,
-            postgresql_where=sa.text('safety_alert'), sqlite_where=sa.text('safety_alert'),
+            'ix_cases_safety_queue', ['status', 'safety_alert', *QUEUE[1:]], unique=False
         )
     if op.get_bind().dialect.name == 'postgresql':
         # Caseload search matches anywhere in a name: a trigram index answers it.
@@ -72,7 +71,7 @@ def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
         op.drop_index('ix_cases_search_key_trgm', table_name='cases')
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_index('ix_cases_safety_alert')
+        batch_op.drop_index('ix_cases_safety_queue')
         batch_op.drop_index('ix_cases_co_queue')
         batch_op.drop_index('ix_cases_lead_queue')
         batch_op.drop_index('ix_cases_queue')
