@@ -65,11 +65,18 @@ def flat(kind: str, bulk: int) -> None:
             a, b = client_for(small, email), client_for(big, email)
             for c in (a, b):
                 c.get(path)  # warm
-            times = compare({"demo": lambda: a.get(path), "history": lambda: b.get(path)}, RUNS)
+            times = compare(
+                {
+                    "demo": lambda a=a, path=path: a.get(path),
+                    "history": lambda b=b, path=path: b.get(path),
+                },
+                RUNS,
+            )
             counts = (count(small, a, path), count(big, b, path))
+            demo_ms, history_ms = times["demo"] * 1000, times["history"] * 1000
             print(
-                f"{email:34} {path:26} {times['demo'] * 1000:7.2f}ms {times['history'] * 1000:7.2f}ms"
-                f" {times['history'] / times['demo']:5.2f}x {counts[0]} / {counts[1]}"
+                f"{email:34} {path:26} {demo_ms:7.2f}ms {history_ms:7.2f}ms"
+                f" {history_ms / demo_ms:5.2f}x {counts[0]} / {counts[1]}"
             )
         heavy(big, kind)
 
