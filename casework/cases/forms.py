@@ -19,6 +19,7 @@ from casework.forms import (
     STRIP,
     FilterForm,
     MultiCheckboxField,
+    QuickSelect,
     blank_to_none,
     optional_text,
     options,
@@ -158,4 +159,4 @@ class CaseloadFilterForm(FilterForm):
         choices=options({**STATUSES, "all": "Any status"}),
         default="active",
     )
-    interventionist = SelectField("Interventionist", coerce=int, default=0)
+    interventionist = SelectField("Interventionist", coerce=int, default=0, widget=QuickSelect())

@@ -74,8 +74,8 @@ def caseload():
         # Staff land here after sign-in; an administrator's work is the accounts.
         return redirect(url_for("users.index"))
     form = CaseloadFilterForm(request.args)
-    staff = service.staff_choices() if current_user.sees_every_case else []
-    form.interventionist.choices = options([(0, "Everyone")] + [(u.id, u.name) for u in staff])
+    staff = service.staff_names() if current_user.sees_every_case else []
+    form.interventionist.choices = options([(0, "Everyone"), *staff])
     if not form.validate():
         return render_template(
             "cases/caseload.html", form=form, page=None, counts={}, groups=[]
