@@ -11,7 +11,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import lazyload, raiseload
 
 from casework.audit.models import Action
 from casework.audit.service import record
@@ -21,7 +23,7 @@ from casework.cases.access import load_case, load_child
 from casework.cases.service import staff_choices
 from casework.domain import sessions as rules
 from casework.extensions import db
-from casework.forms import ConfirmForm, options
+from casework.forms import ConfirmForm, Page, options, page_number
 from casework.printing.delivery import file_response, ics_response, pdf_response, practice_details
 from casework.scheduling import ical, queries, service
 from casework.scheduling.forms import CalendarFilterForm, ReasonForm, SessionForm
@@ -54,21 +56,54 @@ def _form_data(form: SessionForm, case) -> service.SessionData:
     )
 
 
+# Sessions on one page of a case's Sessions tab (SESSIONS_PAGE_SIZE overrides).
+SESSIONS_PAGE_SIZE = 20
+
+
+def _sessions_page(case, number: int, per_page: int) -> tuple[Page, int]:
+    """One page of the case's sessions, those still to come first (soonest
+    first), then the rest (latest first), and how many of the page are still
+    to come. One statement: the total comes with the rows (a window count).
+    A page past the last is a 404."""
+    to_come = and_(CaseSession.status == "scheduled", CaseSession.starts_at >= utcnow())
+    rows = db.session.execute(
+        select(CaseSession, to_come.label("to_come"), func.count().over().label("total"))
+        .where(CaseSession.case_id == case.id)
+        # The list shows the session alone: its case is the one loaded already.
+        .options(
+            lazyload(CaseSession.case),
+            raiseload(CaseSession.lead),
+            raiseload(CaseSession.contacts),
+            raiseload(CaseSession.staff),
+        )
+        .order_by(
+            sql_case((to_come, 0), else_=1),
+            sql_case((to_come, CaseSession.starts_at)),
+            CaseSession.starts_at.desc(),
+            CaseSession.id,
+        )
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+    ).all()
+    if not rows and number > 1:
+        abort(404)  # past the last page
+    page = Page([row.CaseSession for row in rows], number, per_page, rows[0].total if rows else 0)
+    return page, sum(1 for row in rows if row.to_come)
+
+
 @bp.get("/cases/<ref>/sessions/")
 @clinical_required
 def index(ref):
     case = load_case(ref)
-    sessions = db.session.scalars(
-        select(CaseSession)
-        .where(CaseSession.case_id == case.id)
-        .order_by(CaseSession.starts_at.desc())
-    ).all()
-    now = utcnow()
-    upcoming = sorted(
-        (s for s in sessions if s.starts_at >= now and s.is_open), key=lambda s: s.starts_at
+    per_page = current_app.config.get("SESSIONS_PAGE_SIZE", SESSIONS_PAGE_SIZE)
+    page, to_come = _sessions_page(case, page_number(), per_page)
+    html = render_template(
+        "scheduling/index.html",
+        case=case,
+        page=page,
+        upcoming=page.items[:to_come],
+        past=page.items[to_come:],
     )
-    past = [s for s in sessions if s not in upcoming]
-    html = render_template("scheduling/index.html", case=case, upcoming=upcoming, past=past)
     return html
 
 
