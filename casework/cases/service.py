@@ -64,13 +64,12 @@ def staff_choices(roles=(Role.INTERVENTIONIST, Role.SUPERVISOR)) -> list[User]:
 
 def staff_names(roles=(Role.INTERVENTIONIST, Role.SUPERVISOR)) -> list[tuple[int, str]]:
     """(id, name) of active staff, for a filter: no whole accounts loaded."""
-    return list(
-        db.session.execute(
-            select(User.id, User.name)
-            .where(User.role.in_([r.value for r in roles]), User.active.is_(True))
-            .order_by(User.name)
-        ).tuples()
+    rows = db.session.execute(
+        select(User.id, User.name)
+        .where(User.role.in_([r.value for r in roles]), User.active.is_(True))
+        .order_by(User.name)
     )
+    return [(user_id, name) for user_id, name in rows]
 
 
 def create_case(data: dict, contact: dict, interventionist_id: int) -> FamilyCase:
