@@ -18,6 +18,7 @@ import json
 import math
 import random
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -144,18 +145,34 @@ class _Writer:
         self.text_times = dialect.name == "sqlite"
 
     @contextmanager
-    def roomy_cache(self):
-        """SQLite's page cache (2 MB by default) is far too small for a million rows
-        going into indexed tables; widen it for this connection while they go in."""
+    def loading(self, tables: list) -> Iterator[None]:
+        """On SQLite, load as a bulk loader would.
+
+        The page cache (2 MB by default) is widened for this connection, and
+        the tables' secondary indexes are dropped and built again afterwards
+        from their own definitions: one sort each instead of a million
+        scattered inserts. Unique constraints stay in place throughout, and
+        it is all in the one transaction (SQLite's DDL is transactional).
+        """
         if not self.text_times:
             yield
             return
-        before = self.connection.exec_driver_sql("PRAGMA cache_size").scalar()
-        self.connection.exec_driver_sql(f"PRAGMA cache_size = {-256 * 1024:d}")  # KiB
+        run = self.connection.exec_driver_sql
+        before = run("PRAGMA cache_size").scalar()
+        run(f"PRAGMA cache_size = {-256 * 1024:d}")  # in KiB
+        names = ", ".join(f"'{table.name}'" for table in tables)
+        indexes = run(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' "  # noqa: S608
+            f"AND sql IS NOT NULL AND tbl_name IN ({names})"
+        ).all()
         try:
+            for name, _ in indexes:
+                run(f'DROP INDEX "{name}"')
             yield
+            for _, definition in indexes:
+                run(definition)
         finally:
-            self.connection.exec_driver_sql(f"PRAGMA cache_size = {int(before):d}")
+            run(f"PRAGMA cache_size = {int(before):d}")
 
     def time(self, value: datetime):
         return value.isoformat(" ") + ".000000" if self.text_times else value
@@ -216,7 +233,8 @@ def bulk_cases(count: int, chunk: int = 10_000, seed: int = 7) -> dict[str, int]
     writer = _Writer()
     maker = _History(data, rng, now, leads, writer)
     case_id, change_id = _next_id(FamilyCase), _next_id(PhaseChange)
-    with writer.roomy_cache():
+    tables = [FamilyCase.__table__, Contact.__table__, PhaseChange.__table__, AuditEvent.__table__]
+    with writer.loading(tables):
         for offset in range(0, count, chunk):
             rows = maker.rows(openings[offset : offset + chunk], references, case_id, change_id)
             case_id += len(rows["cases"])
