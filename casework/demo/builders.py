@@ -213,8 +213,12 @@ def place_case(lead: User, *, contacts: int | list[dict] = 1, **fields) -> Famil
         **values,
     )
     db.session.add(case)
-    specs = contacts if isinstance(contacts, list) else [{} for _ in range(contacts)]
-    for i, spec in enumerate(specs):
+    if isinstance(contacts, int):
+        contacts = [
+            {"name": f"Relative {i + 1}", "relationship_to_loved_one": "Family"}
+            for i in range(contacts)
+        ]
+    for i, spec in enumerate(contacts):
         contact = Contact(case=case, is_primary=i == 0)
         for key, value in spec.items():
             setattr(contact, key, value)
