@@ -77,10 +77,16 @@ def sign_in(app, email: str):
 
 
 def timed(fn: Callable[[], object]) -> float:
+    return timed_both(fn)[0]
+
+
+def timed_both(fn: Callable[[], object]) -> tuple[float, float]:
+    """Wall-clock and this process's CPU seconds of one run, garbage collected first."""
     gc.collect()
+    cpu = time.process_time()
     started = time.perf_counter()
     fn()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def compare(
@@ -88,19 +94,36 @@ def compare(
     runs: int,
     setup: dict[str, Callable[[], object]] | None = None,
 ) -> dict[str, float]:
-    """Median seconds of each side, the sides taking turns, garbage collected
-    before every run (and the order of each round flipped, so neither side
-    always follows the same one). `setup[name]`, if given, runs untimed
-    before each run of that side (before the collection)."""
+    """Median wall-clock seconds of each side, the sides taking turns, garbage
+    collected before every run (and the order of each round flipped, so
+    neither side always follows the same one). `setup[name]`, if given, runs
+    untimed before each run of that side (before the collection)."""
+    return compare_both(sides, runs, setup)[0]
+
+
+def compare_both(
+    sides: dict[str, Callable[[], object]],
+    runs: int,
+    setup: dict[str, Callable[[], object]] | None = None,
+) -> tuple[dict[str, float], dict[str, float]]:
+    """As `compare`, with the medians of this process's CPU time as well: on
+    a machine busy with other work the CPU time moves far less than the wall
+    clock (it leaves out a database server's own time, though)."""
     setup = setup or {}
-    times: dict[str, list[float]] = {name: [] for name in sides}
+    wall: dict[str, list[float]] = {name: [] for name in sides}
+    cpu: dict[str, list[float]] = {name: [] for name in sides}
     names = list(sides)
     for round_ in range(runs):
         for name in names if round_ % 2 == 0 else reversed(names):
             if name in setup:
                 setup[name]()
-            times[name].append(timed(sides[name]))
-    return {name: statistics.median(values) for name, values in times.items()}
+            took, used = timed_both(sides[name])
+            wall[name].append(took)
+            cpu[name].append(used)
+    return (
+        {name: statistics.median(values) for name, values in wall.items()},
+        {name: statistics.median(values) for name, values in cpu.items()},
+    )
 
 
 @contextmanager

@@ -58,6 +58,20 @@ def has_safety_plan(case) -> bool:
     )
 
 
+def screening_trends(case) -> tuple[list, dict[str, Screening]]:
+    """What a case's screening charts need, in two statements however many
+    screenings there are: every administration's (code, administered_on, total),
+    oldest first, as light rows; and the newest of each instrument in full."""
+    points = db.session.execute(
+        select(Screening.id, Screening.code, Screening.administered_on, Screening.total)
+        .where(Screening.case_id == case.id)
+        .order_by(Screening.administered_on, Screening.id)
+    ).all()
+    newest = {point.code: point.id for point in points}
+    found = db.session.scalars(select(Screening).where(Screening.id.in_(newest.values())))
+    return points, {screening.code: screening for screening in found}
+
+
 def latest_by_code(items: list[Screening]) -> dict[str, Screening]:
     """The newest administration of each instrument (items oldest first)."""
     latest: dict[str, Screening] = {}

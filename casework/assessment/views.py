@@ -36,9 +36,11 @@ from casework.timeutil import local_today
 bp = Blueprint("assessment", __name__)
 
 
-def charts_for(items) -> list[dict]:
-    """Latest score and trend chart for each instrument given on the case."""
-    latest = service.latest_by_code(items)
+def charts_for(items, latest=None) -> list[dict]:
+    """Latest score and trend chart for each instrument given on the case.
+    `items` (oldest first) need only code, administered_on and total when
+    `latest`, the newest screening of each code, is given."""
+    latest = latest if latest is not None else service.latest_by_code(items)
     out = []
     for code, instrument in instruments.INSTRUMENTS.items():
         if code not in latest:
@@ -56,13 +58,13 @@ def charts_for(items) -> list[dict]:
 
 
 def _overview_page(case, revise_form: ReviseForm | None = None) -> str:
-    items = service.screenings(case)
+    points, latest = service.screening_trends(case)
     return render_template(
         "assessment/overview.html",
         case=case,
         assessment=service.current(case),
         versions=service.all_versions(case),
-        charts=charts_for(items),
+        charts=charts_for(points, latest),
         safety_plan=service.latest_safety_plan(case),
         sections=SECTIONS,
         complete_form=ConfirmForm(),

@@ -13,7 +13,8 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import and_, func, select
 from sqlalchemy import case as sql_case
-from sqlalchemy.orm import lazyload, raiseload
+from sqlalchemy.orm import raiseload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from casework.audit.models import Action
 from casework.audit.service import record
@@ -69,9 +70,9 @@ def _sessions_page(case, number: int, per_page: int) -> tuple[Page, int]:
     rows = db.session.execute(
         select(CaseSession, to_come.label("to_come"), func.count().over().label("total"))
         .where(CaseSession.case_id == case.id)
-        # The list shows the session alone: its case is the one loaded already.
+        # The list shows the session alone, and its case is this one (given below).
         .options(
-            lazyload(CaseSession.case),
+            raiseload(CaseSession.case),
             raiseload(CaseSession.lead),
             raiseload(CaseSession.contacts),
             raiseload(CaseSession.staff),
@@ -87,6 +88,8 @@ def _sessions_page(case, number: int, per_page: int) -> tuple[Page, int]:
     ).all()
     if not rows and number > 1:
         abort(404)  # past the last page
+    for row in rows:
+        set_committed_value(row.CaseSession, "case", case)
     page = Page([row.CaseSession for row in rows], number, per_page, rows[0].total if rows else 0)
     return page, sum(1 for row in rows if row.to_come)
 
