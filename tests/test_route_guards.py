@@ -1,15 +1,20 @@
 """Every route that is not case-bound, tried as every kind of user.
 
 Case-bound routes have their own matrix in tests/cases/test_access_matrix.py.
-A new route without an expectation here fails the first test.
+Each (endpoint, user) pair is its own test, with its own database and its
+own signed-in client, so it passes alone and in any order. A new route
+without an expectation here fails the first test.
 """
+
+import shutil
 
 import pytest
 from flask import url_for
 
-from casework.auth.models import Role
+from casework.auth.models import Role, User
 from casework.education.service import write_module
-from casework.extensions import db
+from casework.extensions import Base, db
+from tests.conftest import make_app
 
 LOGIN = "login"  # sent to the sign-in page
 WHO = ("anonymous", "family", "admin", "interventionist", "supervisor")
@@ -28,6 +33,7 @@ EXPECTED = {
     "healthz": EVERYONE_200,
     "static": EVERYONE_200,
     "auth.login": row(200, 302, 302, 302, 302),
+    # Each pair has its own client, so signing out need no longer come last.
     "auth.logout": row(LOGIN, 302, 302, 302, 302),
     "auth.change_password": row(LOGIN, 200, 200, 200, 200),
     "audit.index": ADMIN_ONLY,
@@ -63,28 +69,56 @@ def other_rules(app):
     return [r for r in app.url_map.iter_rules() if "<ref>" not in r.rule]
 
 
-def test_every_other_route_has_an_expectation(app):
-    endpoints = {r.endpoint for r in other_rules(app)}
-    assert endpoints == set(EXPECTED), (
-        f"without an expectation: {sorted(endpoints - set(EXPECTED))}; "
-        f"stale expectations: {sorted(set(EXPECTED) - endpoints)}"
-    )
+def outcome(response):
+    if response.status_code == 302 and response.headers["Location"].startswith("/login?next="):
+        return LOGIN
+    return response.status_code
+
+
+@pytest.fixture(scope="module")
+def guards_app(db_kind, database_template, tmp_path_factory):
+    """One app, and so one engine, for the module's many short tests.
+
+    A new engine compiles every SQL statement afresh, which was most of the
+    time a test took. The app holds no data: every test still starts from an
+    empty database of its own (see `app` below)."""
+    if db_kind == "postgresql":
+        path, url = None, database_template
+    else:
+        path = tmp_path_factory.mktemp("guards") / "casework.sqlite3"
+        url = f"sqlite:///{path}"
+    built = make_app(url)
+    yield built, path
+    with built.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture
-def clients(people, factory, as_user, app):
-    users = {
-        "family": people["family"],
-        "admin": people["admin"],
-        "interventionist": people["owner"],
-        "supervisor": people["supervisor"],
-    }
-    made = {who: as_user(user) for who, user in users.items()}
-    made["anonymous"] = app.test_client()
-    return made
+def app(guards_app, database_template):
+    """The module's app on an empty database (overrides tests/conftest.py's `app`).
+
+    SQLite: a fresh copy of the schema-only file, as conftest makes. PostgreSQL:
+    every row deleted, which on a test's few rows takes milliseconds where
+    conftest's TRUNCATE of every table takes a few tenths of a second."""
+    built, path = guards_app
+    with built.app_context():
+        if path is None:
+            with db.engine.begin() as connection:
+                for table in reversed(Base.metadata.sorted_tables):
+                    connection.execute(table.delete())
+        else:
+            shutil.copy(database_template, path)
+        yield built
+        db.session.remove()
+        if path is not None:
+            db.engine.dispose()  # the next test's copy replaces this file
 
 
-def test_every_user_gets_what_the_table_says(app, clients, factory):
+@pytest.fixture
+def values(factory):
+    """Route arguments: a user and a practice module that really exist, ids
+    that belong to nobody, and tokens that were never issued."""
     target = factory.user(Role.INTERVENTIONIST, name="Target Person")
     module = write_module(
         target,
@@ -97,7 +131,7 @@ def test_every_user_gets_what_the_table_says(app, clients, factory):
         sources=None,
     )
     db.session.commit()
-    values = {
+    return {
         "slug": module.slug,
         "user_id": target.id,
         "token": "no-such-token",
@@ -106,27 +140,66 @@ def test_every_user_gets_what_the_table_says(app, clients, factory):
         "session_id": 999_999,
         "packet_id": 999_999,
     }
-    wrong = {}
-    for rule in other_rules(app):
-        with app.test_request_context():
-            url = url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
-        method = "GET" if "GET" in rule.methods else "POST"
-        # Sign-out last, so it does not sign the other requests out.
-        for who in WHO:
-            if rule.endpoint == "auth.logout":
-                continue
-            response = clients[who].open(url, method=method)
-            response.close()  # static files are streamed
-            got = response.status_code
-            if got == 302 and response.headers["Location"].startswith("/login?next="):
-                got = LOGIN
-            if got != EXPECTED[rule.endpoint][who]:
-                wrong[(rule.endpoint, who)] = (got, EXPECTED[rule.endpoint][who])
-    for who in WHO:
-        response = clients[who].post("/logout")
-        got = response.status_code
-        if got == 302 and response.headers["Location"].startswith("/login?next="):
-            got = LOGIN
-        if got != EXPECTED["auth.logout"][who]:
-            wrong[("auth.logout", who)] = (got, EXPECTED["auth.logout"][who])
-    assert not wrong, f"(endpoint, user): (got, expected): {wrong}"
+
+
+SIGNED_IN_AS = {
+    "family": "family",
+    "admin": "admin",
+    "interventionist": "owner",
+    "supervisor": "supervisor",
+}
+
+
+@pytest.fixture
+def client_as(app, people, as_user):
+    """client_as(who) -> a client signed in as that kind of user (only that one)."""
+
+    def make(who):
+        if who == "anonymous":
+            return app.test_client()
+        return as_user(people[SIGNED_IN_AS[who]])
+
+    return make
+
+
+def check_set_active(client, values, got):
+    # Only the administrator's POST deactivates the account.
+    db.session.expire_all()
+    assert db.session.get(User, values["user_id"]).active is (got != 302)
+
+
+def check_logout(client, values, got):
+    # Signed out for real: a page for any signed-in user now asks for sign-in.
+    assert outcome(client.get("/account/password")) == LOGIN
+
+
+CHECK_AFTER = {"users.set_active": check_set_active, "auth.logout": check_logout}
+
+
+def test_every_other_route_has_an_expectation(app):
+    endpoints = {r.endpoint for r in other_rules(app)}
+    assert endpoints == set(EXPECTED), (
+        f"without an expectation: {sorted(endpoints - set(EXPECTED))}; "
+        f"stale expectations: {sorted(set(EXPECTED) - endpoints)}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "who"), [(endpoint, who) for endpoint in EXPECTED for who in WHO]
+)
+def test_every_user_gets_what_the_table_says(app, values, client_as, endpoint, who):
+    rules = [r for r in other_rules(app) if r.endpoint == endpoint]
+    assert len(rules) == 1, f"{endpoint}: {len(rules)} routes (expected one)"
+    (rule,) = rules
+    with app.test_request_context():
+        url = url_for(endpoint, **{a: values[a] for a in rule.arguments})
+    method = "GET" if "GET" in rule.methods else "POST"
+    client = client_as(who)
+
+    response = client.open(url, method=method)
+    response.close()  # static files are streamed
+
+    got = outcome(response)
+    assert got == EXPECTED[endpoint][who], f"{method} {url} as {who}: got {got}"
+    if endpoint in CHECK_AFTER:
+        CHECK_AFTER[endpoint](client, values, got)

@@ -1,24 +1,32 @@
 """Every case-bound route, tried as every kind of user.
 
+Each (endpoint, user) pair is its own test with its own database, case and
+records, signed in as that one user, so any pair passes alone and in any
+order; one pair alone is, for example,
+    pytest "tests/cases/test_access_matrix.py::test_every_user_gets_what_the_table_says\
+[assessment.revise-owner]"
+
 The routes come from the app's own URL map, so a new case page without an
 expectation here fails `test_every_case_route_has_an_expectation`.
 """
 
+import shutil
 from datetime import timedelta
 
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from casework.assessment import service as assessment_service
 from casework.assessment.models import Assessment
 from casework.auth.models import Role
 from casework.cases.models import FamilyCase
 from casework.education import service as education_service
 from casework.education.models import Assignment, Packet
-from casework.extensions import db
+from casework.extensions import Base, db
 from casework.scheduling.models import CaseSession
 from casework.timeutil import utcnow
-from tests.conftest import login
+from tests.conftest import login, make_app
 
 # What each kind of user gets from each case-bound endpoint.
 #   owner      the case's interventionist
@@ -46,15 +54,18 @@ SUPERVISOR_PAGE = {**STAFF_PAGE, "owner": 403, "co": 403, "other": 403}
 # Marking a session that has not started yet is refused with a message on
 # the session page (a redirect there); the case itself was reached.
 STAFF_ACTION_POST = {**STAFF_PAGE, "owner": 302, "co": 302, "supervisor": 302, "admin_sup": 302}
-# The assessment's two POST-only actions, with the draft from `an_assessment`
-# (version 1). Pages run first, then POSTs in the order the app registers
-# them, so "complete" comes before "revise".
-# "complete": the first to send it (the owner) locks the draft; everyone after
-# finds it locked already ("That version is already completed."). Both end in
-# a redirect to the assessment page, 302. (With no assessment at all: 400.)
+# The assessment's two POST-only actions. Every pair starts from its own
+# version 1 (see `case_records`), so no row depends on another having run.
+# "complete": the draft is completed and locked, and the user is sent back to
+# the assessment page, 302. (With no assessment at all it would be 400.)
+# `check_after` asserts the lock happened exactly where the table says 302.
 ASSESSMENT_COMPLETE = STAFF_ACTION_POST
-# "revise": the version is locked by then, so an empty POST (no reason) is the
-# assessment page again with the reason's message, 422, and no new version.
+# "revise": tried on a completed, locked version 1, the only state in which
+# the page offers the form (`PREPARE` locks it). An empty POST (no reason) is
+# the assessment page again with the reason's message, 422, and no new
+# version. The old single-pass matrix reached the same state only because
+# "complete" happened to run first; on a draft an empty POST would instead
+# redirect (302) with "Say why the assessment is changing".
 ASSESSMENT_REVISE = STAFF_FORM_POST
 
 EXPECTED = {
@@ -74,14 +85,15 @@ EXPECTED = {
     "scheduling.session_ics": STAFF_PAGE,
     "scheduling.handout": STAFF_PAGE,
     "assessment.overview": STAFF_PAGE,
-    # The draft from `an_assessment` opens for editing (a locked one would redirect;
-    # GET pages are tried before the POSTs that could lock it).
+    # The draft version 1 opens for editing (a locked one would redirect).
     "assessment.edit": STAFF_PAGE,
     "assessment.complete": ASSESSMENT_COMPLETE,
     "assessment.revise": ASSESSMENT_REVISE,
     "assessment.version": STAFF_PAGE,
     "assessment.new_screening": STAFF_PAGE,
     "assessment.safety_plan": STAFF_PAGE,
+    # The safety review form and the reviews so far.
+    "assessment.safety_review": STAFF_PAGE,
     # A PDF of the current assessment (200, application/pdf).
     "assessment.summary_pdf": STAFF_PAGE,
     "education.case_education": STAFF_PAGE,
@@ -97,12 +109,29 @@ EXPECTED = {
     "education.share_packet": STAFF_ACTION_POST,
 }
 WHO = list(STAFF_PAGE)
+PDF_ENDPOINTS = {"assessment.summary_pdf", "education.packet_pdf", "scheduling.handout"}
 
 
 def case_rules(app):
-    """Case-bound rules, pages (GET) first: a POST may change what a page shows."""
-    rules = [rule for rule in app.url_map.iter_rules() if "<ref>" in rule.rule]
-    return sorted(rules, key=lambda rule: method_for(rule) == "POST")
+    return [rule for rule in app.url_map.iter_rules() if "<ref>" in rule.rule]
+
+
+def rule_for(app, endpoint):
+    rules = [rule for rule in case_rules(app) if rule.endpoint == endpoint]
+    assert rules, f"{endpoint}: no such case-bound route (a stale expectation)"
+    assert len(rules) == 1, f"{endpoint}: several rules; the matrix tries one URL each"
+    return rules[0]
+
+
+def method_for(rule) -> str:
+    return "GET" if "GET" in rule.methods else "POST"
+
+
+def url_and_method(app, endpoint, case, **override):
+    rule = rule_for(app, endpoint)
+    args = {**route_args(rule, case), **override}
+    with app.test_request_context():
+        return url_for(endpoint, **args), method_for(rule)
 
 
 def route_args(rule, case):
@@ -128,52 +157,80 @@ def route_args(rule, case):
     return {name: known[name] for name in rule.arguments}
 
 
-def method_for(rule) -> str:
-    return "GET" if "GET" in rule.methods else "POST"
+def outcome(response):
+    if response.status_code == 302 and response.headers["Location"].startswith("/login?next="):
+        return LOGIN
+    return response.status_code
+
+
+# ---- the state every pair starts from ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def matrix_app(db_kind, database_template, tmp_path_factory):
+    """One app, and so one engine, for the module's many short tests.
+
+    A new engine compiles every SQL statement afresh, which was most of the
+    time a test took. The app holds no data: every test still starts from an
+    empty database of its own (see `app` below)."""
+    if db_kind == "postgresql":
+        path, url = None, database_template
+    else:
+        path = tmp_path_factory.mktemp("matrix") / "casework.sqlite3"
+        url = f"sqlite:///{path}"
+    built = make_app(url)
+    yield built, path
+    with built.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture
-def everyone(people, factory, as_user, app):
-    case = people["case"]
-    co = factory.user(Role.INTERVENTIONIST, name="Cora Co")
-    case.co_interventionist_id = co.id
-    db.session.commit()
-    admin_sup = factory.user(Role.ADMIN, name="Ada Both", also_supervisor=True)
-    users = {
-        "owner": people["owner"],
-        "co": co,
-        "other": people["other"],
-        "supervisor": people["supervisor"],
-        "admin": people["admin"],
-        "admin_sup": admin_sup,
-        "family": people["family"],
-    }
-    clients = {who: as_user(user) for who, user in users.items()}
-    clients["anonymous"] = app.test_client()
-    return clients
+def app(matrix_app, database_template):
+    """The module's app on an empty database (overrides tests/conftest.py's `app`).
+
+    SQLite: a fresh copy of the schema-only file, as conftest makes. PostgreSQL:
+    every row deleted, which on a test's few rows takes milliseconds where
+    conftest's TRUNCATE of every table takes a few tenths of a second."""
+    built, path = matrix_app
+    with built.app_context():
+        if path is None:
+            with db.engine.begin() as connection:
+                for table in reversed(Base.metadata.sorted_tables):
+                    connection.execute(table.delete())
+        else:
+            shutil.copy(database_template, path)
+        yield built
+        db.session.remove()
+        if path is not None:
+            db.engine.dispose()  # the next test's copy replaces this file
 
 
 @pytest.fixture
-def a_session(people):
-    """A session on the case, tomorrow, for the session pages."""
-    case = people["case"]
-    session = CaseSession(
-        case_id=case.id,
-        lead_id=case.interventionist_id,
-        kind="follow_up",
-        title="Follow-up",
-        starts_at=utcnow() + timedelta(days=1),
-        duration_minutes=60,
-    )
-    db.session.add(session)
-    db.session.commit()
-    return session
-
-
-@pytest.fixture
-def education_records(people):
-    """An assignment and a packet on the case, for the education pages."""
+def case_records(people):
+    """The case with one of everything a case-bound route takes an id of: a
+    session tomorrow, a draft assessment (version 1), and an assignment and a
+    packet of a practice module. Built afresh for every test."""
     case, owner = people["case"], people["owner"]
+    db.session.add(
+        CaseSession(
+            case_id=case.id,
+            lead_id=case.interventionist_id,
+            kind="follow_up",
+            title="Follow-up",
+            starts_at=utcnow() + timedelta(days=1),
+            duration_minutes=60,
+        )
+    )
+    db.session.add(
+        Assessment(
+            case_id=case.id,
+            number=1,
+            created_by_id=case.interventionist_id,
+            reason="First assessment",
+            data={"readiness": {"stage": "contemplation", "ruler": 4}},
+        )
+    )
     module = education_service.write_module(
         owner,
         None,
@@ -198,22 +255,69 @@ def education_records(people):
         include_contacts=True,
     )
     db.session.commit()
+    return case
+
+
+def lock_the_assessment(case, people):
+    assessment = assessment_service.current(case)
+    assessment_service.complete(case, people["owner"], assessment)
+    db.session.commit()
+
+
+# State an endpoint is tried in, beyond `case_records` (see the comments above).
+PREPARE = {"assessment.revise": lock_the_assessment}
 
 
 @pytest.fixture
-def an_assessment(people):
-    """A draft assessment, version 1, on the case: for the assessment pages."""
-    case = people["case"]
-    assessment = Assessment(
-        case_id=case.id,
-        number=1,
-        created_by_id=case.interventionist_id,
-        reason="First assessment",
-        data={"readiness": {"stage": "contemplation", "ruler": 4}},
+def client_as(people, factory, app):
+    """client_as(who) -> a client signed in as that kind of user (only that one)."""
+
+    def make(who):
+        case = people["case"]
+        if who == "anonymous":
+            return app.test_client()
+        if who == "co":
+            user = factory.user(Role.INTERVENTIONIST, name="Cora Co")
+            case.co_interventionist_id = user.id
+            db.session.commit()
+        elif who == "admin_sup":
+            user = factory.user(Role.ADMIN, name="Ada Both", also_supervisor=True)
+        else:
+            user = people[who]
+        client = app.test_client()
+        response = login(client, user)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return make
+
+
+# ---- after the request: what it must (not) have changed ------------------------------
+
+
+def versions_of(case):
+    db.session.expire_all()
+    found = db.session.scalars(
+        select(Assessment).where(Assessment.case_id == case.id).order_by(Assessment.number)
     )
-    db.session.add(assessment)
-    db.session.commit()
-    return assessment
+    return [(v.number, v.status) for v in found]
+
+
+def check_complete(case, got):
+    # Completed and locked exactly when the user may act on the case.
+    expected = [(1, "completed")] if got == 302 else [(1, "draft")]
+    assert versions_of(case) == expected
+
+
+def check_revise(case, got):
+    # An empty "revise" starts no new version, whoever sends it.
+    assert versions_of(case) == [(1, "completed")]
+
+
+CHECK_AFTER = {"assessment.complete": check_complete, "assessment.revise": check_revise}
+
+
+# ---- tests ----------------------------------------------------------------------------
 
 
 def test_every_case_route_has_an_expectation(app):
@@ -225,60 +329,53 @@ def test_every_case_route_has_an_expectation(app):
     )
 
 
-def test_every_user_gets_what_the_table_says(
-    app, people, a_session, an_assessment, education_records, everyone
-):
-    case = people["case"]
-    outcomes = {}
-    for rule in case_rules(app):
-        with app.test_request_context():
-            url = url_for(rule.endpoint, **route_args(rule, case))
-        method = method_for(rule)
-        for who in WHO:
-            response = everyone[who].open(url, method=method)
-            sent_to_login = response.status_code == 302 and response.headers["Location"].startswith(
-                "/login?next="
-            )
-            outcomes[(rule.endpoint, who)] = LOGIN if sent_to_login else response.status_code
-            body = response.get_data().decode("utf-8", "replace")  # PDFs too
-            if response.status_code in (403, 404):
-                # A refusal gives nothing of the case away.
-                assert case.loved_one_name not in body, (rule.endpoint, who)
-                assert case.contacts[0].name not in body, (rule.endpoint, who)
-            if response.status_code == 200 and response.mimetype == "text/html":
-                assert case.reference in body, (rule.endpoint, who)
-            if rule.endpoint == "assessment.summary_pdf" and response.status_code == 200:
-                assert response.mimetype == "application/pdf", who
-                assert response.data.startswith(b"%PDF-"), who
-    wrong = {
-        (endpoint, who): (got, EXPECTED[endpoint][who])
-        for (endpoint, who), got in outcomes.items()
-        if got != EXPECTED[endpoint][who]
-    }
-    assert not wrong, f"(endpoint, user): (got, expected): {wrong}"
-    # As the comments above say: the owner's POST locked the draft, and the
-    # empty "revise" POSTs started no new version.
-    db.session.expire_all()
-    versions = db.session.scalars(select(Assessment).where(Assessment.case_id == case.id)).all()
-    assert [(v.number, v.status) for v in versions] == [(1, "completed")]
+@pytest.mark.parametrize(
+    ("endpoint", "who"), [(endpoint, who) for endpoint in EXPECTED for who in WHO]
+)
+def test_every_user_gets_what_the_table_says(app, people, case_records, client_as, endpoint, who):
+    case = case_records
+    if endpoint in PREPARE:
+        PREPARE[endpoint](case, people)
+    client = client_as(who)
+    url, method = url_and_method(app, endpoint, case)
+
+    response = client.open(url, method=method)
+
+    got = outcome(response)
+    assert got == EXPECTED[endpoint][who], f"{method} {url} as {who}: got {got}"
+    body = response.get_data().decode("utf-8", "replace")  # PDFs too
+    if response.status_code in (403, 404):
+        # A refusal gives nothing of the case away.
+        assert case.loved_one_name not in body
+        assert case.contacts[0].name not in body
+    if response.status_code == 200 and endpoint in PDF_ENDPOINTS:
+        assert response.mimetype == "application/pdf"
+        assert response.data.startswith(b"%PDF-")
+    elif response.status_code == 200:
+        assert response.mimetype in ("text/html", "text/calendar"), response.mimetype
+    if response.mimetype == "text/html" and response.status_code in (200, 422):
+        assert case.reference in body
+    if endpoint in CHECK_AFTER:
+        CHECK_AFTER[endpoint](case, got)
 
 
-def test_unknown_references_answer_404(
-    app, people, a_session, an_assessment, education_records, as_user
-):
-    case = people["case"]
-    clients = {who: as_user(people[who]) for who in ("owner", "supervisor")}
-    for rule in case_rules(app):
-        args = route_args(rule, case)
-        args["ref"] = "C-1999-9999"
-        with app.test_request_context():
-            url = url_for(rule.endpoint, **args)
-        for who, client in clients.items():
-            if EXPECTED[rule.endpoint][who] == 403:
-                continue  # the role guard answers before the case is looked up
-            response = client.open(url, method=method_for(rule))
-            assert response.status_code == 404, (rule.endpoint, who)
-            assert "We could not find that page" in response.get_data(as_text=True)
+UNKNOWN_REFERENCE_PAIRS = [
+    (endpoint, who)
+    for endpoint in EXPECTED
+    for who in ("owner", "supervisor")
+    # The role guard answers 403 before the case is looked up.
+    if EXPECTED[endpoint][who] != 403
+]
+
+
+@pytest.mark.parametrize(("endpoint", "who"), UNKNOWN_REFERENCE_PAIRS)
+def test_unknown_references_answer_404(app, case_records, client_as, endpoint, who):
+    # Every other argument is a real id of the case's own records, so the
+    # unknown reference alone makes the 404.
+    url, method = url_and_method(app, endpoint, case_records, ref="C-1999-9999")
+    response = client_as(who).open(url, method=method)
+    assert response.status_code == 404
+    assert "We could not find that page" in response.get_data(as_text=True)
 
 
 def test_a_contact_of_another_case_is_not_reachable_through_my_case(app, people, factory, as_user):
