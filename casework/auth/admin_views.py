@@ -43,7 +43,6 @@ def new():
         except service.EmailTaken as exc:
             form.email.errors = [str(exc)]
         else:
-            db.session.commit()
             flash(f"Account created for {user.email}.", "success")
             return redirect(url_for("users.detail", user_id=user.id))
     return render_template("auth/user_new.html", form=form), 422 if form.errors else 200
@@ -75,7 +74,6 @@ def set_password(user_id):
             "auth/user_detail.html", user=user, password_form=form, confirm=ConfirmForm()
         ), 422
     service.set_password(user, form.password.data)
-    db.session.commit()
     flash(f"New password set for {user.email}; their other sessions are signed out.", "success")
     return redirect(url_for("users.detail", user_id=user.id))
 
@@ -92,6 +90,5 @@ def set_active(user_id):
         flash("You cannot deactivate your own account.", "error")
         return redirect(url_for("users.detail", user_id=user.id))
     service.set_active(user, activate)
-    db.session.commit()
     flash(f"{user.email} is {'active' if activate else 'deactivated'}.", "success")
     return redirect(url_for("users.detail", user_id=user.id))
