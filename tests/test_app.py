@@ -3,7 +3,7 @@
 import pytest
 
 from casework import create_app
-from tests.conftest import make_app
+from tests.conftest import login, make_app
 
 
 def test_no_secret_key_no_start_outside_debug_and_tests(monkeypatch, database_url):
@@ -34,14 +34,16 @@ def test_pages_carry_a_policy_with_no_inline_script(client):
     assert "<script" not in response.get_data(as_text=True)
 
 
-def test_error_pages_explain_without_a_stack_trace(app, people, as_user):
+def test_error_pages_explain_without_a_stack_trace(make_app_with, people):
+    # As in production: not testing, so the error handler answers.
+    app = make_app_with(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+
     @app.get("/boom-for-test")
     def boom():
         raise RuntimeError("secret internals")
 
-    app.testing = False  # as in production: the error handler answers
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    client = as_user(people["owner"])
+    client = app.test_client()
+    assert login(client, people["owner"]).status_code == 302
     response = client.get("/boom-for-test")
     page = response.get_data(as_text=True)
     assert response.status_code == 500

@@ -60,10 +60,12 @@ def png_data_uri() -> str:
 
 
 @pytest.fixture
-def print_app(app):
-    """The app, plus this folder's test-only templates under print/."""
+def print_app(make_app_with):
+    """An app of its own, plus this folder's test-only templates under print/."""
+    app = make_app_with()
     app.register_blueprint(Blueprint("printing_tests", __name__, template_folder="templates"))
-    return app
+    with app.app_context():
+        yield app
 
 
 @pytest.fixture
