@@ -9,7 +9,6 @@ from wtforms.validators import Length, Optional
 from casework.audit.models import Action, AuditEvent
 from casework.auth.guards import admin_required
 from casework.auth.models import User
-from casework.cases.models import FamilyCase
 from casework.extensions import db
 from casework.forms import FilterForm, options, page_number
 from casework.timeutil import local_to_utc
@@ -51,9 +50,8 @@ def index():
     if form.user.data:
         query = query.where(AuditEvent.actor_id == form.user.data)
     if form.case.data:
-        query = query.join(FamilyCase, AuditEvent.case_id == FamilyCase.id).where(
-            FamilyCase.reference == form.case.data
-        )
+        # Through the event's own relationship: the log knows no area's model.
+        query = query.where(AuditEvent.case.has(reference=form.case.data))
     if form.action.data:
         query = query.where(AuditEvent.action == form.action.data)
     # Dates are the practice's days, as the times in the list are shown.

@@ -29,12 +29,12 @@ def imported_modules(path: pathlib.Path) -> set[str]:
     return found
 
 
-def area_imports(paths) -> list[str]:
+def area_imports(paths, areas=AREAS) -> list[str]:
     return sorted(
         f"{path.relative_to(PACKAGE)}: {module}"
         for path in paths
         for module in imported_modules(path)
-        if any(module == f"casework.{a}" or module.startswith(f"casework.{a}.") for a in AREAS)
+        if any(module == f"casework.{a}" or module.startswith(f"casework.{a}.") for a in areas)
     )
 
 
@@ -42,7 +42,7 @@ def test_the_hub_imports_no_phase_area():
     assert area_imports((PACKAGE / "cases").glob("*.py")) == []
 
 
-def test_shared_base_modules_import_no_area():
+def test_shared_base_modules_import_no_area_nor_the_hub():
     base = [
         *(PACKAGE / "auth").glob("*.py"),
         *(PACKAGE / "audit").glob("*.py"),
@@ -50,7 +50,7 @@ def test_shared_base_modules_import_no_area():
         PACKAGE / "errors.py",
         PACKAGE / "transaction.py",
     ]
-    assert area_imports(base) == []
+    assert area_imports(base, AREAS + ("cases",)) == []
 
 
 def test_the_case_header_and_caseload_templates_name_no_area(app):
