@@ -14,7 +14,7 @@ from casework.domain.phases import Phase, Transition
 
 def safety_step_text(case) -> str:
     names = ", ".join(risk.FLAGS[f][0].lower() for f in risk.open_safety_flags(case.risk_flags))
-    return f"Safety first: {names} with no safety plan or review since it was raised"
+    return f"{names.capitalize()} with no safety plan or review since it was raised"
 
 
 def steps(case, _facts) -> list[Step]:

@@ -210,7 +210,7 @@ def test_a_positive_phq9_item_nine_puts_the_case_first_until_a_plan(people, as_u
     page = client.get("/cases/").get_data(as_text=True)
     panel = safety_panel(page)
     assert case.reference in panel and "Safety first" in panel
-    assert "self-harm risk" in panel
+    assert "self-harm risk with no safety plan" in panel.lower()
     # Before every other case on the page, and in words, not a tooltip.
     assert page.index(case.reference) < page.index("Earlier In Line")
     assert "Safety first" in row_of(page[page.index("case-group") :], case)
