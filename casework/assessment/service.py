@@ -2,6 +2,7 @@
 event and keeps the case's risk flags in step. The view commits."""
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, raiseload
 
 from casework.assessment.models import Assessment, SafetyPlan, SafetyReview, Screening
 from casework.audit.models import Action
@@ -68,7 +69,12 @@ def screening_trends(case) -> tuple[list, dict[str, Screening]]:
         .order_by(Screening.administered_on, Screening.id)
     ).all()
     newest = {point.code: point.id for point in points}
-    found = db.session.scalars(select(Screening).where(Screening.id.in_(newest.values())))
+    found = db.session.scalars(
+        select(Screening)
+        .where(Screening.id.in_(newest.values()))
+        # The charts name who reported a score, and nothing else of theirs.
+        .options(raiseload(Screening.recorded_by), joinedload(Screening.contact).lazyload("*"))
+    )
     return points, {screening.code: screening for screening in found}
 
 

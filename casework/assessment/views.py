@@ -1,14 +1,18 @@
+from functools import lru_cache
+
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
+    get_template_attribute,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.assessment import service
@@ -36,25 +40,53 @@ from casework.timeutil import local_today
 bp = Blueprint("assessment", __name__)
 
 
-def charts_for(items, latest=None) -> list[dict]:
+def charts_for(items, latest=None, *, drawn: bool = False) -> list[dict]:
     """Latest score and trend chart for each instrument given on the case.
     `items` (oldest first) need only code, administered_on and total when
-    `latest`, the newest screening of each code, is given."""
+    `latest`, the newest screening of each code, is given. `drawn`: each
+    chart as its SVG ("svg") rather than its geometry ("chart")."""
     latest = latest if latest is not None else service.latest_by_code(items)
+    by_code: dict[str, list[tuple[str, int]]] = {}
+    for s in items:
+        by_code.setdefault(s.code, []).append((s.administered_on.strftime("%b %-d"), s.total))
     out = []
     for code, instrument in instruments.INSTRUMENTS.items():
         if code not in latest:
             continue
-        points = [(s.administered_on.strftime("%b %-d"), s.total) for s in items if s.code == code]
+        points = by_code.get(code, [])
         out.append(
             {
                 "instrument": instrument,
                 "latest": latest[code],
-                "chart": trend(instrument, points),
+                **(
+                    {"svg": trend_svg(code, points)}
+                    if drawn
+                    else {"chart": trend(instrument, points)}
+                ),
                 "count": len(points),
             }
         )
     return out
+
+
+def trend_svg(code: str, points: list[tuple[str, int]]) -> Markup:
+    """The chart of these points drawn as inline SVG (templates/assessment/_trend.html).
+
+    A chart is drawn once per process for the same points and kept (a case's
+    charts change only when a screening is given), unless templates reload."""
+    if current_app.jinja_env.auto_reload:
+        return _draw(code, tuple(points))
+    return _drawn(id(current_app.jinja_env), code, tuple(points))
+
+
+def _draw(code: str, points: tuple) -> Markup:
+    macro = get_template_attribute("assessment/_trend.html", "trend_svg")
+    return macro(trend(instruments.INSTRUMENTS[code], list(points)))
+
+
+@lru_cache(maxsize=1024)
+def _drawn(environment: int, code: str, points: tuple) -> Markup:
+    return _draw(code, points)
 
 
 def _overview_page(case, revise_form: ReviseForm | None = None) -> str:
@@ -64,7 +96,7 @@ def _overview_page(case, revise_form: ReviseForm | None = None) -> str:
         case=case,
         assessment=service.current(case),
         versions=service.all_versions(case),
-        charts=charts_for(points, latest),
+        charts=charts_for(points, latest, drawn=True),
         safety_plan=service.latest_safety_plan(case),
         sections=SECTIONS,
         complete_form=ConfirmForm(),

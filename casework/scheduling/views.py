@@ -64,12 +64,28 @@ SESSIONS_PAGE_SIZE = 20
 def _sessions_page(case, number: int, per_page: int) -> tuple[Page, int]:
     """One page of the case's sessions, those still to come first (soonest
     first), then the rest (latest first), and how many of the page are still
-    to come. One statement: the total comes with the rows (a window count).
+    to come. One statement: the page is chosen from the sessions' keys alone,
+    the total coming with it (a window count), then joined to its rows.
     A page past the last is a 404."""
     to_come = and_(CaseSession.status == "scheduled", CaseSession.starts_at >= utcnow())
-    rows = db.session.execute(
-        select(CaseSession, to_come.label("to_come"), func.count().over().label("total"))
+    chosen = (
+        select(
+            CaseSession.id,
+            to_come.label("to_come"),
+            sql_case((to_come, 0), else_=1).label("past"),
+            sql_case((to_come, CaseSession.starts_at)).label("soonest"),
+            CaseSession.starts_at,
+            func.count().over().label("total"),
+        )
         .where(CaseSession.case_id == case.id)
+        .order_by("past", "soonest", CaseSession.starts_at.desc(), CaseSession.id)
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(CaseSession, chosen.c.to_come, chosen.c.total)
+        .join(chosen, chosen.c.id == CaseSession.id)
         # The list shows the session alone, and its case is this one (given below).
         .options(
             raiseload(CaseSession.case),
@@ -77,14 +93,7 @@ def _sessions_page(case, number: int, per_page: int) -> tuple[Page, int]:
             raiseload(CaseSession.contacts),
             raiseload(CaseSession.staff),
         )
-        .order_by(
-            sql_case((to_come, 0), else_=1),
-            sql_case((to_come, CaseSession.starts_at)),
-            CaseSession.starts_at.desc(),
-            CaseSession.id,
-        )
-        .limit(per_page)
-        .offset((number - 1) * per_page)
+        .order_by(chosen.c.past, chosen.c.soonest, chosen.c.starts_at.desc(), chosen.c.id)
     ).all()
     if not rows and number > 1:
         abort(404)  # past the last page
