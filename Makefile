@@ -38,17 +38,26 @@ run: install instance/config.py
 	@echo "Serving on http://127.0.0.1:5000"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-# The suite runs on SQLite, then again on PostgreSQL when
-# CASEWORK_TEST_DATABASE_URL is set. Each run leaves a JUnit report in build/.
+# The suite runs on SQLite and, when CASEWORK_TEST_DATABASE_URL is set, on
+# PostgreSQL too: the two passes run side by side (one core each), the
+# PostgreSQL pass's output shown when it ends. Each leaves a JUnit report in build/.
 test: install-dev
 	@mkdir -p build
 	$(BIN)/ruff check casework tests bench
-	$(BIN)/pytest --db sqlite --junitxml=build/tests-sqlite.xml
-	@if [ -n "$$CASEWORK_TEST_DATABASE_URL" ]; then \
-		$(BIN)/pytest --db postgresql --junitxml=build/tests-postgresql.xml; \
+	@pg=""; \
+	if [ -n "$$CASEWORK_TEST_DATABASE_URL" ]; then \
+		$(BIN)/pytest --db postgresql --junitxml=build/tests-postgresql.xml \
+			> build/tests-postgresql.log 2>&1 & pg=$$!; \
 	else \
 		echo "CASEWORK_TEST_DATABASE_URL is not set: PostgreSQL run skipped."; \
-	fi
+	fi; \
+	$(BIN)/pytest --db sqlite --junitxml=build/tests-sqlite.xml; sqlite=$$?; \
+	if [ -n "$$pg" ]; then \
+		wait $$pg; postgresql=$$?; \
+		echo "---- PostgreSQL pass ----"; cat build/tests-postgresql.log; \
+		[ $$postgresql -eq 0 ] || exit $$postgresql; \
+	fi; \
+	exit $$sqlite
 
 lint: install-dev
 	$(BIN)/ruff check casework tests bench
