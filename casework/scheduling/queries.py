@@ -8,8 +8,9 @@ and `staff_sessions` (what one staff member leads or attends in a window).
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
+from casework.cases.models import FamilyCase
 from casework.extensions import db
 from casework.scheduling.models import CaseSession, session_staff
 from casework.timeutil import utcnow
@@ -90,8 +91,27 @@ def upcoming_for_case(case_id: int) -> list[CaseSession]:
     return list(db.session.scalars(upcoming(CaseSession.case_id == case_id)))
 
 
+# A list of sessions shows each one's time, title, place and case reference:
+# nobody's contacts, attendees or staff, and the case without its own people.
+LISTING = (
+    joinedload(CaseSession.case).options(
+        lazyload(FamilyCase.contacts),
+        lazyload(FamilyCase.interventionist),
+        lazyload(FamilyCase.co_interventionist),
+    ),
+    lazyload(CaseSession.lead),
+    lazyload(CaseSession.contacts),
+    lazyload(CaseSession.staff),
+)
+
+
 def staff_sessions(
-    user_id: int, start: datetime, end: datetime | None = None, *, scheduled_only: bool = False
+    user_id: int,
+    start: datetime,
+    end: datetime | None = None,
+    *,
+    scheduled_only: bool = False,
+    listing: bool = False,
 ) -> list[CaseSession]:
     """Sessions a staff member leads or attends from `start` (to `end`, UTC),
     soonest first: the calendar, the subscription feed and the week ahead."""
@@ -104,6 +124,8 @@ def staff_sessions(
         query = query.where(CaseSession.starts_at < end)
     if scheduled_only:
         query = query.where(CaseSession.status == "scheduled")
+    if listing:
+        query = query.options(*LISTING)
     return list(db.session.scalars(query.order_by(CaseSession.starts_at, CaseSession.id)))
 
 
@@ -111,5 +133,9 @@ def week_ahead(user_id: int, days: int = 7) -> list[CaseSession]:
     """The user's scheduled sessions from an hour ago to the end of the next `days` days."""
     now = utcnow()
     return staff_sessions(
-        user_id, now - timedelta(hours=1), now + timedelta(days=days + 1), scheduled_only=True
+        user_id,
+        now - timedelta(hours=1),
+        now + timedelta(days=days + 1),
+        scheduled_only=True,
+        listing=True,
     )
