@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -24,6 +22,7 @@ from casework.forms import (
     optional_text,
     options,
 )
+from casework.timeutil import local_today
 
 STRIP_OR_NONE = [blank_to_none]
 
@@ -50,7 +49,7 @@ class CaseForm(FlaskForm):
     )
 
     def validate_date_of_birth(self, field):
-        if field.data and field.data > date.today():
+        if field.data and field.data > local_today():
             raise ValidationError("The date of birth cannot be in the future.")
         if field.data and field.data.year < 1900:
             raise ValidationError("Check the year of birth.")
