@@ -6,15 +6,12 @@ own signed-in client, so it passes alone and in any order. A new route
 without an expectation here fails the first test.
 """
 
-import shutil
-
 import pytest
 from flask import url_for
 
 from casework.auth.models import Role, User
 from casework.education.service import write_module
-from casework.extensions import Base, db
-from tests.conftest import make_app
+from casework.extensions import db
 
 LOGIN = "login"  # sent to the sign-in page
 WHO = ("anonymous", "family", "admin", "interventionist", "supervisor")
@@ -73,46 +70,6 @@ def outcome(response):
     if response.status_code == 302 and response.headers["Location"].startswith("/login?next="):
         return LOGIN
     return response.status_code
-
-
-@pytest.fixture(scope="module")
-def guards_app(db_kind, database_template, tmp_path_factory):
-    """One app, and so one engine, for the module's many short tests.
-
-    A new engine compiles every SQL statement afresh, which was most of the
-    time a test took. The app holds no data: every test still starts from an
-    empty database of its own (see `app` below)."""
-    if db_kind == "postgresql":
-        path, url = None, database_template
-    else:
-        path = tmp_path_factory.mktemp("guards") / "casework.sqlite3"
-        url = f"sqlite:///{path}"
-    built = make_app(url)
-    yield built, path
-    with built.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def app(guards_app, database_template):
-    """The module's app on an empty database (overrides tests/conftest.py's `app`).
-
-    SQLite: a fresh copy of the schema-only file, as conftest makes. PostgreSQL:
-    every row deleted, which on a test's few rows takes milliseconds where
-    conftest's TRUNCATE of every table takes a few tenths of a second."""
-    built, path = guards_app
-    with built.app_context():
-        if path is None:
-            with db.engine.begin() as connection:
-                for table in reversed(Base.metadata.sorted_tables):
-                    connection.execute(table.delete())
-        else:
-            shutil.copy(database_template, path)
-        yield built
-        db.session.remove()
-        if path is not None:
-            db.engine.dispose()  # the next test's copy replaces this file
 
 
 @pytest.fixture

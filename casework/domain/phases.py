@@ -168,23 +168,3 @@ def progress(phase: Phase | str, closed_from: Phase | str | None = None) -> list
             state = "done" if _index(step) < _index(phase) else "todo"
         steps.append((step, state))
     return steps
-
-
-def next_step(
-    phase: Phase | str,
-    *,
-    upcoming_session: bool = True,
-    status: str = "active",
-    overdue_reading: bool = False,
-) -> str:
-    """The hint an interventionist sees beside a case: what to do next."""
-    phase = Phase(phase)
-    if phase is Phase.CLOSED:
-        return NEXT_STEPS[phase]
-    if status == "on_hold":
-        return "On hold: check in with the family when the hold ends"
-    if overdue_reading:
-        return "Follow up on overdue reading"
-    if not upcoming_session:
-        return "Schedule the next session"
-    return NEXT_STEPS[phase]

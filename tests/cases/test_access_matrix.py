@@ -10,7 +10,6 @@ The routes come from the app's own URL map, so a new case page without an
 expectation here fails `test_every_case_route_has_an_expectation`.
 """
 
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -23,10 +22,10 @@ from casework.auth.models import Role
 from casework.cases.models import FamilyCase
 from casework.education import service as education_service
 from casework.education.models import Assignment, Packet
-from casework.extensions import Base, db
+from casework.extensions import db
 from casework.scheduling.models import CaseSession
 from casework.timeutil import utcnow
-from tests.conftest import login, make_app
+from tests.conftest import login
 
 # What each kind of user gets from each case-bound endpoint.
 #   owner      the case's interventionist
@@ -164,46 +163,6 @@ def outcome(response):
 
 
 # ---- the state every pair starts from ------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def matrix_app(db_kind, database_template, tmp_path_factory):
-    """One app, and so one engine, for the module's many short tests.
-
-    A new engine compiles every SQL statement afresh, which was most of the
-    time a test took. The app holds no data: every test still starts from an
-    empty database of its own (see `app` below)."""
-    if db_kind == "postgresql":
-        path, url = None, database_template
-    else:
-        path = tmp_path_factory.mktemp("matrix") / "casework.sqlite3"
-        url = f"sqlite:///{path}"
-    built = make_app(url)
-    yield built, path
-    with built.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def app(matrix_app, database_template):
-    """The module's app on an empty database (overrides tests/conftest.py's `app`).
-
-    SQLite: a fresh copy of the schema-only file, as conftest makes. PostgreSQL:
-    every row deleted, which on a test's few rows takes milliseconds where
-    conftest's TRUNCATE of every table takes a few tenths of a second."""
-    built, path = matrix_app
-    with built.app_context():
-        if path is None:
-            with db.engine.begin() as connection:
-                for table in reversed(Base.metadata.sorted_tables):
-                    connection.execute(table.delete())
-        else:
-            shutil.copy(database_template, path)
-        yield built
-        db.session.remove()
-        if path is not None:
-            db.engine.dispose()  # the next test's copy replaces this file
 
 
 @pytest.fixture
