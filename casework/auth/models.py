@@ -3,7 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.extensions import db
@@ -85,3 +85,25 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class KeptForm(db.Model):
+    """What a user posted to a page after their session had ended, kept until
+    they sign in again and come back to that page (casework.auth.kept_forms).
+
+    One per user and page. `fields` holds the posted (name, value) pairs,
+    never a password or the CSRF token. Short-lived: an entry older than
+    KEPT_FORM_HOURS is never put back and is deleted.
+    """
+
+    __tablename__ = "kept_forms"
+    __table_args__ = (UniqueConstraint("user_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    path: Mapped[str] = mapped_column(String(500))
+    fields: Mapped[list] = mapped_column(JSON)
+    kept_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"<KeptForm {self.id} user {self.user_id}>"
