@@ -13,7 +13,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # The areas, in the order their case tabs and sections are consulted.
 # Adding an area is a package with `init_app(app)` and one entry here.
-AREAS = ("auth", "audit", "cases", "scheduling", "assessment", "education", "portal")
+AREAS = (
+    "auth",
+    "audit",
+    "cases",
+    "scheduling",
+    "notes",
+    "assessment",
+    "education",
+    "portal",
+)
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -5,11 +5,23 @@ from casework.audit.models import AuditEvent
 from casework.auth.models import User
 from casework.cases.models import Contact, FamilyCase, PhaseChange, ReferenceCounter
 from casework.education.models import Assignment, EducationModule, ModuleVersion, Packet
+from casework.notes.models import (
+    Addendum,
+    Note,
+    NoteHeadings,
+    NoteRound,
+    NoteSupervision,
+)
 from casework.portal.models import PortalInvite
 from casework.printing.models import PrintedDocument
 from casework.scheduling.models import CalendarFeed, CaseSession
 
 __all__ = [
+    "Addendum",
+    "Note",
+    "NoteHeadings",
+    "NoteRound",
+    "NoteSupervision",
     "Assignment",
     "EducationModule",
     "ModuleVersion",

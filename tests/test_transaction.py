@@ -14,6 +14,7 @@ from casework.cases.access import load_case
 from casework.cases.models import FamilyCase
 from casework.education.models import Packet
 from casework.extensions import db
+from casework.notes.models import Note
 from casework.scheduling.models import CaseSession
 from tests.conftest import login
 
@@ -68,6 +69,9 @@ def demo_case(app, runner):
             select(Assessment.number).where(Assessment.case_id == case.id).limit(1)
         ),
         "packet_id": db.session.scalar(select(Packet.id).where(Packet.case_id == case.id).limit(1)),
+        "note_id": db.session.scalar(
+            select(Note.id).where(Note.case_id == case.id, Note.status != "draft").limit(1)
+        ),
         "code": "PHQ-9",
     }
     return case.id, values

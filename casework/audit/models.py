@@ -21,6 +21,11 @@ class Action(StrEnum):
     PRINT = "print"
     ACCESS_DENIED = "access_denied"
     OVERRIDE = "override"
+    SIGN = "sign"
+    COSIGN = "cosign"
+    RETURN = "return"
+    REVIEW = "review"
+    SAVE_DRAFT = "save_draft"
 
 
 class AuditEvent(db.Model):
@@ -54,6 +59,8 @@ NOT_ON_TIMELINE = (
     Action.ACCESS_DENIED.value,
     Action.PRINT.value,
     Action.EXPORT.value,
+    # A draft saves itself as it is typed; its start and its signing are the story.
+    Action.SAVE_DRAFT.value,
 )
 
 # The timeline's filter, written once for the query and for its partial index.

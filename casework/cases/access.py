@@ -47,7 +47,10 @@ def visible_cases(user):
     )
 
 
-def load_case(ref: str) -> FamilyCase:
+def load_case(ref: str, *, record_view: bool = True) -> FamilyCase:
+    """The case, its read audited. `record_view=False` is for a page about one
+    record of the case (a note), which records its own view naming that
+    record: `record(Action.VIEW, case=case, obj=note)`."""
     case = db.session.scalar(select(FamilyCase).where(FamilyCase.reference == ref))
     if case is None:
         raise CaseNotFound()
@@ -57,7 +60,7 @@ def load_case(ref: str) -> FamilyCase:
             Action.ACCESS_DENIED, case=case, object_type="page", object_id=request.endpoint
         )
         raise error
-    if request.method in ("GET", "HEAD"):
+    if record_view and request.method in ("GET", "HEAD"):
         record(Action.VIEW, case=case, object_type="page", object_id=request.endpoint)
     return case
 

@@ -34,6 +34,16 @@ class Tab:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """What one area says beside another area's record (a held session's note
+    status on the Sessions tab and the timeline)."""
+
+    text: str
+    href: str | None = None
+    tone: str = ""  # a badge kind: "", "accent", "muted", "warn"
+
+
+@dataclass(frozen=True)
 class Section:
     name: str
     tab: Tab | None = None
@@ -51,6 +61,11 @@ class Section:
     steps: Callable[[Any, Any], Iterable[Step]] | None = None
     # (case, phases.Transition) -> why the move may not happen (empty: it may).
     gate: Callable[[Any, phases.Transition], list[str]] | None = None
+    # (kind of record, ids) -> {id: [Mark]}, one query: what this area says
+    # beside records of that kind ("CaseSession", "Note", ...) wherever they are listed.
+    marks: Callable[[Any, str, list[int]], dict[int, list[Mark]]] | None = None
+    # case -> this area's part of the case record export (plain JSON data).
+    record: Callable[[Any], dict] | None = None
 
 
 @dataclass
@@ -87,6 +102,23 @@ def caseload_panels(user) -> list[tuple[str, Any]]:
     return [
         (s.caseload_panel[0], s.caseload_panel[1](user)) for s in all_sections() if s.caseload_panel
     ]
+
+
+def marks(case, kind: str, ids: list[int]) -> dict[int, list[Mark]]:
+    """Every section's marks for these records of the case."""
+    found: dict[int, list[Mark]] = {}
+    if not ids:
+        return found
+    for section in all_sections():
+        if section.marks is not None:
+            for record_id, said in section.marks(case, kind, ids).items():
+                found.setdefault(record_id, []).extend(said)
+    return found
+
+
+def record_parts(case) -> dict[str, dict]:
+    """Each section's part of the case record, by section name."""
+    return {s.name: s.record(case) for s in all_sections() if s.record is not None}
 
 
 def actions() -> list[str]:

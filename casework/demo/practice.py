@@ -24,6 +24,7 @@ from casework.education import library
 from casework.education import service as education
 from casework.education.models import Assignment
 from casework.extensions import db
+from casework.notes import service as notes_service
 from casework.timeutil import local_to_utc, local_today, to_local, utcnow
 
 DAY = timedelta(days=1)
@@ -102,6 +103,10 @@ class Replay:
         for n, spec in enumerate(others, 1):
             with builders.at(founded + timedelta(minutes=20 * n), admin):
                 self.staff[spec["email"]] = builders.build_staff(spec, self.password)
+        supervisor = self.staff["supervisor@example.org"]
+        with builders.at(founded + timedelta(hours=3), supervisor):
+            for email in specs.notes()["cosigned"]:
+                notes_service.set_supervision(self.staff[email], "cosign")
 
     # ---- time ------------------------------------------------------------------------
 
@@ -154,6 +159,9 @@ class CaseStory:
         self.reached = Phase(spec["closed_from"]) if self.closed else self.phase
         self.case = None  # set when the intake step runs
         self.sessions: dict[str, object] = {}
+        # (session key, kind, when it was marked held), in the order held.
+        self.held: list[tuple[str, str, datetime]] = []
+        self.contact_notes: dict[str, object] = {}
         self.tokens: dict[str, str] = {}
         self.accounts: dict[str, User] = {}
         self.opened = replay.working(
@@ -203,6 +211,7 @@ class CaseStory:
         self._moves()
         self._portal()
         self._reading()
+        self._notes()
 
     def _intake(self) -> None:
         self.case = builders.open_case(self.lead, self.spec)
@@ -242,6 +251,7 @@ class CaseStory:
                 self.step(booked, lambda k=key, i=item, s=start: self._book(k, i, s))
                 held = start + timedelta(minutes=item["minutes"] + 45)
                 self.step(held, lambda key=key: builders.mark_held(self.sessions[key]))
+                self.held.append((key, item["kind"], held))
         if self.closed or self.spec.get("booked_ahead", True) is False:
             return
         kind = self.practice["next_session"][self.phase.value]
@@ -421,3 +431,115 @@ class CaseStory:
             include_contacts=True,
         )
         education.share_packet(self.case, made)
+
+    # ---- notes ----------------------------------------------------------------------
+
+    def _notes(self) -> None:
+        """A note for each held session and for the family's first call in.
+
+        Most are signed within hours. On open cases the latest session's note
+        is sometimes still a draft (index % 4 == 0) or not started (== 1);
+        a co-signed interventionist's notes are co-signed the next day, except
+        a case's latest (left waiting) and, on one case in five, returned with
+        a comment. The third case's first note carries an addendum."""
+        texts = specs.notes()
+        supervisor = self.replay.staff["supervisor@example.org"]
+        cosigned = self.lead_email in texts["cosigned"]
+        contacts = [("phone", self.opened)]
+        if self.index % 3 == 2 and Phase.ASSESSMENT in self.entered:
+            contacts.append(("text", self.when(Phase.ASSESSMENT, 0.2)))
+        for kind, at in contacts:
+            self.step(at + timedelta(minutes=15), self._contact_note(kind, at))
+            if cosigned and at + DAY < self.now:
+                self.step(at + DAY, lambda kind=kind: self._cosign_contact(kind), actor=supervisor)
+        for n, (key, kind, held) in enumerate(self.held):
+            latest = n == len(self.held) - 1
+            fate = "signed"
+            if latest and not self.closed and self.index % 4 in (0, 1):
+                fate = "draft" if self.index % 4 == 0 else "none"
+            if fate == "none":
+                continue
+            written = held + timedelta(hours=2)
+            if written >= self.now:
+                continue
+            self.step(written, lambda key=key, kind=kind: self._session_note(key, kind))
+            if fate == "draft":
+                continue
+            signed = written + timedelta(minutes=20)
+            if signed >= self.now:
+                continue
+            self.step(signed, lambda key=key: self._sign(key))
+            if self.index == 2 and n == 0:
+                self.step(signed + 3 * DAY, lambda key=key: self._addendum(key))
+            if not cosigned:
+                continue
+            checked = signed + DAY
+            if checked >= self.now or (latest and self.index % 5 != 2):
+                continue
+            if latest:
+                self.step(checked, lambda key=key: self._return(key), actor=supervisor)
+            else:
+                self.step(checked, lambda key=key: self._cosign(key), actor=supervisor)
+
+    def _words(self, text: str) -> str:
+        family = (
+            self.case.active_contacts[0].name.split()[0]
+            if self.case.active_contacts
+            else "The family"
+        )
+        return text.format(family=family, loved_one=self.case.loved_one_name.split()[0])
+
+    def _contact_note(self, kind: str, when: datetime) -> Callable[[], None]:
+        def do():
+            data = notes_service.NoteData(
+                occurred_at=when,
+                duration_minutes=15 if kind == "phone" else None,
+                collateral_name=None,
+                contacts=self.case.active_contacts[:1],
+                staff=[self.lead],
+                body=self._words(specs.notes()["contact"][kind]),
+            )
+            note = notes_service.start_contact_note(self.case, kind, data, self.lead)
+            notes_service.sign(self.case, note, self.lead)
+            self.contact_notes[kind] = note
+
+        return do
+
+    def _cosign_contact(self, kind: str) -> None:
+        supervisor = self.replay.staff["supervisor@example.org"]
+        notes_service.cosign(self.case, self.contact_notes[kind], supervisor)
+
+    def _note_of(self, key: str):
+        return notes_service.session_note(self.sessions[key])
+
+    def _session_note(self, key: str, kind: str) -> None:
+        session = self.sessions[key]
+        note = notes_service.start_session_note(self.case, session, self.lead)
+        text = specs.notes()["session"].get(kind, specs.notes()["session"]["other"])
+        data = notes_service.NoteData(
+            occurred_at=session.starts_at,
+            duration_minutes=session.duration_minutes,
+            collateral_name=None,
+            contacts=list(session.contacts),
+            staff=[self.lead, *session.staff],
+            body=self._words(text),
+        )
+        notes_service.save_draft(self.case, note, data, self.lead)
+
+    def _sign(self, key: str) -> None:
+        notes_service.sign(self.case, self._note_of(key), self.lead)
+
+    def _addendum(self, key: str) -> None:
+        words = specs.notes()["addendum"]
+        notes_service.add_addendum(
+            self.case, self._note_of(key), self.lead, words["reason"], words["body"]
+        )
+
+    def _cosign(self, key: str) -> None:
+        supervisor = self.replay.staff["supervisor@example.org"]
+        notes_service.cosign(self.case, self._note_of(key), supervisor)
+
+    def _return(self, key: str) -> None:
+        supervisor = self.replay.staff["supervisor@example.org"]
+        words = specs.notes()["returned"]
+        notes_service.return_note(self.case, self._note_of(key), supervisor, words["comment"])

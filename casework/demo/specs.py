@@ -37,6 +37,10 @@ def practice() -> dict:
     return load("practice")
 
 
+def notes() -> dict:
+    return load("notes")
+
+
 def synthetic() -> dict:
     return load("synthetic")
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from casework.education import markdown
+from casework import markdown
 from casework.education.models import EducationModule, ModuleVersion
 from casework.extensions import db
 

@@ -11,12 +11,13 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from casework import markdown
 from casework.audit.models import Action
 from casework.audit.service import record
 from casework.auth.guards import clinical_required
 from casework.cases.access import load_case, load_child
 from casework.cases.models import Contact
-from casework.education import markdown, service
+from casework.education import service
 from casework.education.forms import (
     ArchiveModuleForm,
     AssignForm,

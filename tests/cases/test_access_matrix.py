@@ -23,6 +23,8 @@ from casework.cases.models import FamilyCase
 from casework.education import service as education_service
 from casework.education.models import Assignment, Packet
 from casework.extensions import db
+from casework.notes import service as notes_service
+from casework.notes.models import Note
 from casework.scheduling.models import CaseSession
 from casework.timeutil import utcnow
 from tests.conftest import login
@@ -107,8 +109,36 @@ EXPECTED = {
     "education.move_to_latest": STAFF_ACTION_POST,
     "education.share_packet": STAFF_ACTION_POST,
 }
+# Notes. The case's note is signed by its interventionist (no supervision).
+SUPERVISOR_FORM_POST = {**SUPERVISOR_PAGE, "supervisor": 422, "admin_sup": 422}
+EXPECTED.update(
+    {
+        "notes.index": STAFF_PAGE,
+        "notes.new": STAFF_PAGE,
+        "notes.show": STAFF_PAGE,
+        "notes.print_one": STAFF_PAGE,
+        "notes.print_all": STAFF_PAGE,
+        # The case's session is tomorrow: not held, so its note is not offered
+        # yet and the user is sent to the session page.
+        "notes.for_session": STAFF_ACTION_POST,
+        # The note is signed: its edit page sends everyone to the note.
+        "notes.edit": STAFF_ACTION_POST,
+        "notes.add_addendum": STAFF_FORM_POST,
+        "notes.cosign": SUPERVISOR_FORM_POST,
+        "notes.return_note": SUPERVISOR_FORM_POST,
+        # The comment is optional, so the form passes; the note's author is
+        # not under review, so there is nothing to review: 409.
+        "notes.review": {**SUPERVISOR_PAGE, "supervisor": 409, "admin_sup": 409},
+    }
+)
 WHO = list(STAFF_PAGE)
-PDF_ENDPOINTS = {"assessment.summary_pdf", "education.packet_pdf", "scheduling.handout"}
+PDF_ENDPOINTS = {
+    "assessment.summary_pdf",
+    "education.packet_pdf",
+    "scheduling.handout",
+    "notes.print_one",
+    "notes.print_all",
+}
 
 
 def case_rules(app):
@@ -150,6 +180,7 @@ def route_args(rule, case):
             select(Assignment.id).where(Assignment.case_id == case.id)
         ),
         "packet_id": db.session.scalar(select(Packet.id).where(Packet.case_id == case.id)),
+        "note_id": db.session.scalar(select(Note.id).where(Note.case_id == case.id)),
     }
     missing = set(rule.arguments) - set(known)
     assert not missing, f"{rule.endpoint}: no test value for {sorted(missing)}"
@@ -168,8 +199,9 @@ def outcome(response):
 @pytest.fixture
 def case_records(people):
     """The case with one of everything a case-bound route takes an id of: a
-    session tomorrow, a draft assessment (version 1), and an assignment and a
-    packet of a practice module. Built afresh for every test."""
+    session tomorrow, a draft assessment (version 1), an assignment and a
+    packet of a practice module, and a signed phone-call note. Built afresh
+    for every test."""
     case, owner = people["case"], people["owner"]
     db.session.add(
         CaseSession(
@@ -213,6 +245,13 @@ def case_records(people):
         include_schedule=False,
         include_contacts=True,
     )
+    note = notes_service.start_contact_note(
+        case,
+        "phone",
+        notes_service.NoteData(utcnow(), 10, None, case.active_contacts[:1], [owner], "Called."),
+        owner,
+    )
+    notes_service.sign(case, note, owner)
     db.session.commit()
     return case
 

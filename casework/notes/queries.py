@@ -1,0 +1,260 @@
+"""Reads of the clinical record: a case's notes page by page, what each held
+session's note stands at, notes that are late, and the queues of notes to
+write, sign, co-sign and review. Each is one statement (or a fixed few)
+whatever the number of notes."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import raiseload
+
+from casework.auth.models import User
+from casework.cases.models import FamilyCase
+from casework.domain import notes as rules
+from casework.domain.sessions import end_of
+from casework.extensions import db
+from casework.forms import Page
+from casework.notes.models import Note, NoteSupervision
+from casework.scheduling.models import CaseSession
+from casework.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class NoteFilters:
+    kind: str = ""
+    author_id: int = 0
+    signed: str = ""  # "", "signed" or "unsigned"
+
+
+def _filtered(case_id: int, filters: NoteFilters) -> list:
+    where = [Note.case_id == case_id]
+    if filters.kind in rules.KINDS:
+        where.append(Note.kind == filters.kind)
+    if filters.author_id:
+        where.append(Note.author_id == filters.author_id)
+    if filters.signed == "signed":
+        where.append(Note.status != rules.DRAFT)
+    elif filters.signed == "unsigned":
+        where.append(Note.status == rules.DRAFT)
+    return where
+
+
+def case_notes(case, filters: NoteFilters, number: int, per_page: int) -> Page:
+    """One page of the case's notes, newest first, with the total (a window
+    count in the same statement). Authors come joined; nothing else loads."""
+    total = func.count().over().label("total")
+    rows = db.session.execute(
+        select(Note, total)
+        .where(*_filtered(case.id, filters))
+        .options(
+            raiseload(Note.contacts),
+            raiseload(Note.staff),
+            raiseload(Note.addenda),
+            raiseload(Note.session),
+        )
+        .order_by(Note.occurred_at.desc(), Note.id.desc())
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+    ).all()
+    return Page([row.Note for row in rows], number, per_page, rows[0].total if rows else 0)
+
+
+def signed_notes(case) -> list[Note]:
+    """Every signed note of the case with what its signature covers
+    (participants and addenda come in one statement each)."""
+    return list(
+        db.session.scalars(
+            select(Note)
+            .where(Note.case_id == case.id, Note.status != rules.DRAFT)
+            .options(raiseload(Note.session))
+            .order_by(Note.occurred_at, Note.id)
+        )
+    )
+
+
+def all_notes(case) -> list[Note]:
+    """Every note of the case, oldest first, for print and the record export."""
+    return list(
+        db.session.scalars(
+            select(Note)
+            .where(Note.case_id == case.id)
+            .options(raiseload(Note.session))
+            .order_by(Note.occurred_at, Note.id)
+        )
+    )
+
+
+def authors(case) -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(User.id, User.name)
+        .where(User.id.in_(select(Note.author_id).where(Note.case_id == case.id)))
+        .order_by(User.name)
+    )
+    return [(r.id, r.name) for r in rows]
+
+
+@dataclass(frozen=True)
+class SessionNote:
+    note_id: int
+    status: str
+
+
+def session_notes(session_ids: list[int]) -> dict[int, SessionNote]:
+    """Each session's note, if it has one: its id and state."""
+    if not session_ids:
+        return {}
+    rows = db.session.execute(
+        select(Note.session_id, Note.id, Note.status).where(Note.session_id.in_(session_ids))
+    )
+    return {r.session_id: SessionNote(r.id, r.status) for r in rows}
+
+
+@dataclass(frozen=True)
+class LateNote:
+    """The earliest held session of a case whose note is not signed a day on."""
+
+    session_id: int
+    kind: str
+    title: str
+    starts_at: datetime
+    note_id: int | None
+
+
+def late_notes(case_ids: list[int], now: datetime | None = None) -> dict[int, LateNote]:
+    """Per case, the first held session more than a day past without a signed note."""
+    if not case_ids:
+        return {}
+    now = now or utcnow()
+    cutoff = now - rules.NOTE_DUE_AFTER
+    rows = db.session.execute(
+        select(
+            CaseSession.case_id,
+            CaseSession.id,
+            CaseSession.kind,
+            CaseSession.title,
+            CaseSession.starts_at,
+            CaseSession.duration_minutes,
+            Note.id.label("note_id"),
+        )
+        .outerjoin(Note, Note.session_id == CaseSession.id)
+        .where(
+            CaseSession.case_id.in_(case_ids),
+            CaseSession.status == "held",
+            # Started a day ago at least; the exact end is checked below.
+            CaseSession.starts_at <= cutoff,
+            or_(Note.id.is_(None), Note.status == rules.DRAFT),
+        )
+        .order_by(CaseSession.case_id, CaseSession.starts_at)
+    )
+    found: dict[int, LateNote] = {}
+    for r in rows:
+        if r.case_id in found:
+            continue
+        if rules.note_is_late(end_of(r.starts_at, r.duration_minutes), now):
+            found[r.case_id] = LateNote(r.id, r.kind, r.title, r.starts_at, r.note_id)
+    return found
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """A line in a queue: enough to name the note and link to it."""
+
+    note_id: int
+    case_reference: str
+    loved_one_name: str
+    kind: str
+    occurred_at: datetime
+    author_name: str
+    status: str
+    since: datetime | None
+
+
+def _queue(*where, limit: int = 50) -> list[QueueRow]:
+    rows = db.session.execute(
+        select(
+            Note.id,
+            FamilyCase.reference,
+            FamilyCase.loved_one_name,
+            Note.kind,
+            Note.occurred_at,
+            User.name,
+            Note.status,
+            func.coalesce(Note.signed_at, Note.draft_saved_at).label("since"),
+        )
+        .join(FamilyCase, FamilyCase.id == Note.case_id)
+        .join(User, User.id == Note.author_id)
+        .where(*where)
+        .order_by(func.coalesce(Note.signed_at, Note.draft_saved_at), Note.id)
+        .limit(limit)
+    )
+    return [QueueRow(*r) for r in rows]
+
+
+def awaiting_cosign(limit: int = 50) -> list[QueueRow]:
+    return _queue(Note.status == rules.AWAITING_COSIGN, limit=limit)
+
+
+def awaiting_review(limit: int = 50) -> list[QueueRow]:
+    return _queue(
+        Note.status == rules.SIGNED,
+        Note.reviewed_at.is_(None),
+        Note.author_id.in_(select(NoteSupervision.user_id).where(NoteSupervision.mode == "review")),
+        limit=limit,
+    )
+
+
+def supervision_counts() -> tuple[int, int]:
+    """(awaiting co-signature, awaiting review): the supervisor's navigation count."""
+    reviewed = Note.author_id.in_(
+        select(NoteSupervision.user_id).where(NoteSupervision.mode == "review")
+    )
+    row = db.session.execute(
+        select(
+            func.count().filter(Note.status == rules.AWAITING_COSIGN),
+            func.count().filter(
+                and_(Note.status == rules.SIGNED, Note.reviewed_at.is_(None), reviewed)
+            ),
+        ).where(Note.status.in_((rules.AWAITING_COSIGN, rules.SIGNED)))
+    ).one()
+    return row[0], row[1]
+
+
+def drafts_of(user_id: int, limit: int = 20) -> list[QueueRow]:
+    """The user's own notes still to sign (returned ones first)."""
+    return _queue(Note.author_id == user_id, Note.status == rules.DRAFT, limit=limit)
+
+
+@dataclass(frozen=True)
+class ToWrite:
+    session_id: int
+    case_reference: str
+    loved_one_name: str
+    kind: str
+    title: str
+    starts_at: datetime
+
+
+def sessions_to_write(user_id: int, limit: int = 20) -> list[ToWrite]:
+    """Held sessions the user led on open cases that have no note yet."""
+    rows = db.session.execute(
+        select(
+            CaseSession.id,
+            FamilyCase.reference,
+            FamilyCase.loved_one_name,
+            CaseSession.kind,
+            CaseSession.title,
+            CaseSession.starts_at,
+        )
+        .join(FamilyCase, FamilyCase.id == CaseSession.case_id)
+        .outerjoin(Note, Note.session_id == CaseSession.id)
+        .where(
+            CaseSession.lead_id == user_id,
+            CaseSession.status == "held",
+            FamilyCase.status != "closed",
+            Note.id.is_(None),
+        )
+        .order_by(CaseSession.starts_at)
+        .limit(limit)
+    )
+    return [ToWrite(*r) for r in rows]
