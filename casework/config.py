@@ -25,11 +25,25 @@ class Defaults:
     CALENDAR_FIRST_NAMES = False
     CALENDAR_FEED_DAYS_BACK = 60
     WTF_CSRF_TIME_LIMIT = None  # the session's own idle limit governs
+    # The page warns this many seconds before the idle limit and offers
+    # "Stay signed in" (WCAG 2.2.1).
+    SESSION_WARNING_SECONDS = 120
+    # How long the browser keeps the signed session cookie. The idle limit is
+    # the server's (from the time the session was last seen); the cookie
+    # outlives it so that a form posted after the limit still carries its
+    # CSRF token and the account it came from, and what it held is kept.
+    SESSION_COOKIE_HOURS = 24
+    # What a form posted after the session ended held waits this long for its
+    # user to sign in again (casework.auth.kept_forms).
+    KEPT_FORM_HOURS = 24
 
 
 ENVIRONMENT_SETTINGS = {
     "SECRET_KEY": str,
     "SESSION_IDLE_MINUTES": int,
+    "SESSION_WARNING_SECONDS": int,
+    "SESSION_COOKIE_HOURS": int,
+    "KEPT_FORM_HOURS": int,
     "RATELIMIT_STORAGE_URI": str,
     "PRACTICE_NAME": str,
     "PRACTICE_TIMEZONE": str,
@@ -59,7 +73,10 @@ def load(app, overrides: dict | None) -> None:
         app.instance_path, "casework.sqlite3"
     )
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
-    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    app.config["PERMANENT_SESSION_LIFETIME"] = max(
+        timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
+        timedelta(hours=app.config["SESSION_COOKIE_HOURS"]),
+    )
     if not app.config["SECRET_KEY"]:
         if not (app.debug or app.testing or app.config.get("TESTING")):
             raise RuntimeError(

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from flask import request
+from flask import flash, request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from markupsafe import Markup, escape
 from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
@@ -39,6 +40,44 @@ class FilterForm(FlaskForm):
 
     class Meta:
         csrf = False
+
+
+class KeptForm(FlaskForm):
+    """A form whose text survives the session ending: subclass it instead of
+    FlaskForm. Nothing else changes in the form or its view.
+
+    When a form is posted after the user's session has ended, what it held
+    (never a password or the CSRF token) is kept for that user and page
+    (casework.auth.kept_forms); after signing in again they are sent back to
+    that page by GET. There, the first KeptForm built from the request (no
+    `formdata` given) whose fields match the kept ones fills itself from it
+    exactly as from the original POST, the entry is removed, a message says
+    so, and `form.restored` is True. A view that sets field values on GET
+    after building the form (defaults, the record's version) should leave
+    them alone when `form.restored`, so that what was typed wins.
+
+    The page must be served by GET at the path the form posts to (the usual
+    GET/POST view); a post to a path with no page is not kept.
+    """
+
+    restored = False
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            wrapped = super().wrap_formdata(form, formdata)
+            if wrapped is None and formdata is _Auto and request.method == "GET":
+                from casework.auth.kept_forms import take
+
+                kept = take(form)
+                if kept is not None:
+                    form.restored = True
+                    flash(
+                        "You were signed out before this was saved. What you typed is "
+                        "back in the form: check it, then save.",
+                        "info",
+                    )
+                    return kept
+            return wrapped
 
 
 class ConfirmForm(FlaskForm):

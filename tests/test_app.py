@@ -18,10 +18,12 @@ def test_no_secret_key_no_start_outside_debug_and_tests(monkeypatch, database_ur
 
 def test_settings_come_from_the_environment(monkeypatch, database_url):
     monkeypatch.setenv("SESSION_IDLE_MINUTES", "5")
+    monkeypatch.setenv("SESSION_COOKIE_HOURS", "2")
     monkeypatch.setenv("PRACTICE_TIMEZONE", "America/Chicago")
     app = make_app(database_url)
     assert app.config["SESSION_IDLE_MINUTES"] == 5
-    assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 300
+    # The cookie outlives the idle limit (the server ends idle sessions).
+    assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 2 * 3600
     assert app.config["PRACTICE_TIMEZONE"] == "America/Chicago"
 
 

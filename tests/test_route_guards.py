@@ -33,6 +33,9 @@ EXPECTED = {
     # Each pair has its own client, so signing out need no longer come last.
     "auth.logout": row(LOGIN, 302, 302, 302, 302),
     "auth.change_password": row(LOGIN, 200, 200, 200, 200),
+    # The page's session clock: reading it renews nothing; renewing needs a session.
+    "auth.session_status": EVERYONE_200,
+    "auth.session_renew": row(401, 200, 200, 200, 200),
     "audit.index": ADMIN_ONLY,
     "users.index": ADMIN_ONLY,
     "users.new": ADMIN_ONLY,

@@ -23,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from casework.forms import MultiCheckboxField, blank_to_none, optional_text, options
+from casework.forms import KeptForm, MultiCheckboxField, blank_to_none, optional_text, options
 from casework.timeutil import local_today
 
 TEXT = {"validators": optional_text(2000), "filters": [blank_to_none]}
@@ -163,7 +163,7 @@ SECTIONS = (
 )
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(KeptForm):
     interviewed = FormField(InterviewedForm)
     substances = FieldList(FormField(SubstanceRow), min_entries=3, max_entries=20)
     use = FormField(UseForm)
@@ -193,7 +193,7 @@ class ReviseForm(FlaskForm):
     )
 
 
-class SafetyPlanForm(FlaskForm):
+class SafetyPlanForm(KeptForm):
     warning_signs = TextAreaField(
         "Warning signs a crisis may be coming", validators=[DataRequired(), Length(max=4000)]
     )
@@ -210,7 +210,7 @@ class SafetyPlanForm(FlaskForm):
     )
 
 
-class SafetyReviewForm(FlaskForm):
+class SafetyReviewForm(KeptForm):
     note = TextAreaField(
         "What you reviewed and decided",
         validators=[DataRequired(message="Say what was reviewed and decided."), Length(max=4000)],
@@ -220,7 +220,7 @@ class SafetyReviewForm(FlaskForm):
 def screening_form_class(instrument, respondents: list[tuple[str, str]]):
     """A form for any instrument, built from its definition."""
 
-    class ScreeningForm(FlaskForm):
+    class ScreeningForm(KeptForm):
         administered_on = DateField("Date given", validators=[InputRequired()])
 
         def validate_administered_on(self, field):

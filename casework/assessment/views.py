@@ -127,7 +127,8 @@ def edit(ref):
         return redirect(url_for("assessment.overview", ref=ref))
     if request.method == "GET":
         form = AssessmentForm(data=assessment.data if assessment else None)
-        form.version.data = assessment.version if assessment else ""
+        if not form.restored:  # typed before a sign-out: its own version, for the 409 check
+            form.version.data = assessment.version if assessment else ""
         html = render_template(
             "assessment/edit.html", case=case, form=form, assessment=assessment, sections=SECTIONS
         )
@@ -232,7 +233,7 @@ def new_screening(ref, code):
         for c in case.active_contacts
     ]
     form = screening_form_class(instrument, respondents)()
-    if request.method == "GET":
+    if request.method == "GET" and not form.restored:
         form.administered_on.data = local_today()
     elif form.validate_on_submit():
         answers = {item.key: int(getattr(form, item.key).data) for item in instrument.items}

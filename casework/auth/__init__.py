@@ -8,4 +8,4 @@ def init_app(app) -> None:
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(users_bp)
-    app.before_request(session.end_idle_sessions)
+    session.register(app)

@@ -13,10 +13,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from casework.audit.models import Action
 from casework.audit.service import record
-from casework.auth import service
+from casework.auth import kept_forms, service
 from casework.auth.forms import ChangePasswordForm, LoginForm
-from casework.auth.passwords import verify_password
-from casework.auth.session import landing_url
+from casework.auth.reauth import TooManyAttempts, confirm_password
+from casework.auth.session import idle_seconds, landing_url, remaining_seconds
 from casework.extensions import limiter
 
 bp = Blueprint("auth", __name__)
@@ -51,7 +51,8 @@ def login():
         if user is not None:
             session.clear()  # a fresh session at every sign-in
             login_user(user)
-            return redirect(landing_url(user))
+            # Back to a form kept when the last session ended, if one waits.
+            return redirect(kept_forms.return_url(user) or landing_url(user))
         g.login_failed = True
         form.password.errors = ["That email and password do not match an active account."]
     return render_template("auth/login.html", form=form), 401 if form.errors else 200
@@ -75,7 +76,12 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if not verify_password(user.password_hash, form.current.data):
+        try:
+            confirmed = confirm_password(user, form.current.data)
+        except TooManyAttempts as refused:
+            form.current.errors = [refused.description]
+            return render_template("auth/change_password.html", form=form), 429
+        if not confirmed:
             form.current.errors = ["That is not your current password."]
         else:
             service.set_password(user, form.password.data, actor=user)
@@ -83,3 +89,23 @@ def change_password():
             flash("Your password is changed. Other devices are signed out.", "success")
             return redirect(landing_url(user))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+
+
+# ---- the session clock (static/js/session.js) ------------------------------------------
+
+
+@bp.get("/session")
+def session_status():
+    """How long the session has left. Reading it renews nothing (the idle
+    hook leaves this endpoint alone), so other tabs' activity shows here."""
+    remaining = remaining_seconds()
+    return {"signed_in": remaining > 0, "remaining": remaining}
+
+
+@bp.post("/session/renew")
+def session_renew():
+    """Stay signed in: the idle hook has already restarted the clock; CSRF
+    (the X-CSRFToken header or a csrf_token field) is checked before it."""
+    if not current_user.is_authenticated:
+        return {"signed_in": False, "remaining": 0}, 401
+    return {"signed_in": True, "remaining": idle_seconds()}
