@@ -8,7 +8,7 @@ sessions, screenings and timeline events. Nothing here commits.
 from datetime import date, timedelta
 
 from argon2 import PasswordHasher
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from casework.audit.models import Action, AuditEvent
 from casework.auth.models import User
@@ -133,10 +133,17 @@ def add_screenings(case: FamilyCase, lead: User, count: int) -> None:
 
 
 def add_events(
-    case: FamilyCase, actor: User, count: int, *, reads: int = 0, days_back: int = 60
+    case: FamilyCase,
+    actor: User,
+    count: int,
+    *,
+    reads: int = 0,
+    days_back: int = 60,
+    session_ids: list[int] | None = None,
 ) -> None:
     """`count` timeline events on the case and `reads` page views among them,
-    spread evenly over the last `days_back` days."""
+    spread evenly over the last `days_back` days. With `session_ids`, every
+    other timeline event is about one of those sessions, as a real case's are."""
     now = utcnow()
     total = count + reads
     step = timedelta(days=days_back) / max(total, 1)
@@ -153,8 +160,10 @@ def add_events(
                 "action": (Action.UPDATE if made % 3 else Action.CREATE).value
                 if on_timeline
                 else Action.VIEW.value,
-                "object_type": "FamilyCase" if on_timeline else "page",
-                "object_id": str(case.id) if on_timeline else "cases.overview",
+                "object_type": _event_object(case, made, session_ids)[0] if on_timeline else "page",
+                "object_id": _event_object(case, made, session_ids)[1]
+                if on_timeline
+                else "cases.overview",
                 "case_id": case.id,
                 "summary": f"Step {made} of the work with the family" if on_timeline else None,
             }
@@ -163,12 +172,19 @@ def add_events(
         db.session.execute(insert(AuditEvent), rows[first : first + 20_000])
 
 
+def _event_object(case: FamilyCase, n: int, session_ids: list[int] | None) -> tuple[str, str]:
+    if session_ids and n % 2:
+        return "CaseSession", str(session_ids[n % len(session_ids)])
+    return "FamilyCase", str(case.id)
+
+
 def heavy_history(case: FamilyCase, lead: User, sizes: dict | None = None) -> None:
     """500 sessions, 60 screenings and 600 timeline events (or `sizes`)."""
     sizes = {**HEAVY, **(sizes or {})}
     add_sessions(case, lead, sizes["sessions"])
     add_screenings(case, lead, sizes["screenings"])
-    add_events(case, lead, sizes["events"])
+    sessions = db.session.scalars(select(CaseSession.id).where(CaseSession.case_id == case.id))
+    add_events(case, lead, sizes["events"], session_ids=list(sessions))
 
 
 def other_case_audit_rows(lead: User, rows: int, cases: int = 300, chunk: int = 20_000) -> None:

@@ -20,6 +20,8 @@ class TimelineEntry(NamedTuple):
     occurred_at: datetime
     action: str
     summary: str | None
+    object_type: str | None
+    object_id: str | None
     actor: Actor | None
 
 
@@ -31,6 +33,8 @@ def timeline(case, limit: int = 100) -> list[TimelineEntry]:
             AuditEvent.occurred_at,
             AuditEvent.action,
             AuditEvent.summary,
+            AuditEvent.object_type,
+            AuditEvent.object_id,
             User.name,
         )
         .outerjoin(User, User.id == AuditEvent.actor_id)
@@ -39,5 +43,5 @@ def timeline(case, limit: int = 100) -> list[TimelineEntry]:
         .limit(limit)
     )
     return [
-        TimelineEntry(*row[:4], Actor(row.name) if row.name is not None else None) for row in rows
+        TimelineEntry(*row[:6], Actor(row.name) if row.name is not None else None) for row in rows
     ]

@@ -96,18 +96,21 @@ def authors(case) -> list[tuple[int, str]]:
 
 @dataclass(frozen=True)
 class SessionNote:
-    note_id: int
-    status: str
+    note_id: int | None
+    status: str | None
 
 
-def session_notes(session_ids: list[int]) -> dict[int, SessionNote]:
-    """Each session's note, if it has one: its id and state."""
+def held_session_notes(session_ids: list[int]) -> dict[int, SessionNote]:
+    """Of these sessions, the held ones, each with its note's id and state
+    (None when it has no note yet)."""
     if not session_ids:
         return {}
     rows = db.session.execute(
-        select(Note.session_id, Note.id, Note.status).where(Note.session_id.in_(session_ids))
+        select(CaseSession.id, Note.id.label("note_id"), Note.status)
+        .outerjoin(Note, Note.session_id == CaseSession.id)
+        .where(CaseSession.id.in_(session_ids), CaseSession.status == "held")
     )
-    return {r.session_id: SessionNote(r.id, r.status) for r in rows}
+    return {r.id: SessionNote(r.note_id, r.status) for r in rows}
 
 
 @dataclass(frozen=True)

@@ -54,14 +54,12 @@ def steps(case, late: queries.LateNote | None) -> list[Step]:
 
 def marks(case, kind: str, ids: list[int]) -> dict[int, list[Mark]]:
     if kind == "CaseSession":
-        found = queries.session_notes(ids)
         result = {}
-        for session_id in ids:
-            note = found.get(session_id)
-            state = rules.session_note_state(note.status if note else None)
+        for session_id, note in queries.held_session_notes(ids).items():
+            state = rules.session_note_state(note.status)
             href = (
                 url_for("notes.show", ref=case.reference, note_id=note.note_id)
-                if note
+                if note.note_id
                 else url_for("notes.for_session", ref=case.reference, session_id=session_id)
             )
             result[session_id] = [Mark(rules.SESSION_NOTE_LABELS[state], href, TONES[state])]
@@ -95,7 +93,12 @@ def record(case) -> dict:
 
 
 def init_app(app) -> None:
-    app.jinja_env.globals.update(note_kinds=rules.KINDS, note_statuses=rules.STATUSES)
+    app.jinja_env.globals.update(
+        note_kinds=rules.KINDS,
+        note_statuses=rules.STATUSES,
+        # The supervisor's count in the navigation: notes to co-sign and to review.
+        notes_waiting=lambda: sum(queries.supervision_counts()),
+    )
     sections.register(
         app,
         sections.Section(

@@ -20,6 +20,7 @@ from casework.audit.models import Action
 from casework.audit.service import record
 from casework.auth.guards import clinical_required
 from casework.auth.models import User
+from casework.cases import sections
 from casework.cases.access import load_case, load_child
 from casework.cases.service import staff_choices
 from casework.domain import sessions as rules
@@ -115,6 +116,7 @@ def index(ref):
         page=page,
         upcoming=page.items[:to_come],
         past=page.items[to_come:],
+        marks=sections.marks(case, "CaseSession", [s.id for s in page.items]),
     )
     return html
 
@@ -165,8 +167,16 @@ def detail(ref, session_id):
         cancel_form=ReasonForm(),
         status_form=ConfirmForm(),
         now=utcnow(),
+        marks=_marks_of(case, session),
     )
     return html
+
+
+def _marks_of(case, session) -> list:
+    """What other areas say of a held session (its note)."""
+    if session.status != "held":
+        return []
+    return sections.marks(case, "CaseSession", [session.id]).get(session.id, [])
 
 
 @bp.route("/cases/<ref>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -229,6 +239,7 @@ def _status_change(ref, session_id, status, form):
             cancel_form=form if status == "cancelled" else ReasonForm(),
             status_form=ConfirmForm(),
             now=utcnow(),
+            marks=[],
         ), 422
     try:
         service.set_status(session, status, getattr(form, "reason", None) and form.reason.data)
@@ -236,6 +247,10 @@ def _status_change(ref, session_id, status, form):
         flash(str(exc), "error")
         return redirect(url_for("scheduling.detail", ref=ref, session_id=session.id))
     flash(f"{session.title}: {rules.STATUSES[status].lower()}.", "success")
+    # A held session's next piece of work (its note) opens straight away.
+    follow = _marks_of(case, session)
+    if follow and follow[0].href:
+        return redirect(follow[0].href)
     return redirect(url_for("scheduling.detail", ref=ref, session_id=session.id))
 
 

@@ -4,12 +4,16 @@ Every tab of a case (as the case sections register them) runs the same
 number of SQL statements for a fresh case as for one with 500 sessions, 60
 screenings and 600 timeline events. (Its time: bench/heavy_case.py.)"""
 
+from datetime import timedelta
+
 import pytest
 from flask import url_for
 
 from bench.workload import HEAVY, heavy_history
 from casework.cases import sections
+from casework.demo.builders import book_session
 from casework.extensions import db
+from casework.timeutil import utcnow
 from tests.conftest import count_queries
 
 
@@ -17,6 +21,17 @@ from tests.conftest import count_queries
 def two_cases(people, factory):
     owner = people["owner"]
     fresh = factory.case(owner, contacts=2, phase="assessment")
+    # A fresh case has its first call booked, so its Sessions tab lists one.
+    book_session(
+        fresh,
+        owner,
+        kind="first_call",
+        starts_at=utcnow() + timedelta(days=2),
+        minutes=45,
+        place_kind="phone",
+        place=None,
+        contacts=fresh.active_contacts[:1],
+    )
     heavy = factory.case(owner, contacts=2, phase="assessment")
     heavy_history(heavy, owner)
     db.session.commit()
