@@ -10,24 +10,25 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casework.domain import notes as rules
-from casework.forms import STRIP, FilterForm, MultiCheckboxField, blank_to_none, options
+from casework.forms import STRIP, FilterForm, KeptForm, MultiCheckboxField, blank_to_none, options
 
 # A note's text may be long (a 90-minute interview), but not unbounded.
 MAX_BODY = 60_000
 
 
-class NoteForm(FlaskForm):
+class NoteForm(KeptForm):
     """A note's content. The kind is chosen when a contact note is started;
-    a session note's kind, time and length come from its session."""
+    a session note's kind, time and length come from its session. What was
+    typed survives the session ending (KeptForm)."""
 
     kind = SelectField(
         "Kind of contact", choices=options({k: rules.KINDS[k] for k in rules.CONTACT_KINDS})
     )
-    date = DateField("Date", validators=[InputRequired(message="Choose the date of the contact.")])
-    time = TimeField("Time", validators=[InputRequired(message="Choose the time of the contact.")])
+    date = DateField("Date", validators=[DataRequired(message="Choose the date of the contact.")])
+    time = TimeField("Time", validators=[DataRequired(message="Choose the time of the contact.")])
     duration_minutes = IntegerField(
         "Length in minutes",
         validators=[

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from casework.audit.models import Action
 from casework.audit.service import record
 from casework.auth.guards import clinical_required, supervisor_required
+from casework.auth.reauth import TooManyAttempts, confirm_password
 from casework.cases.access import load_case, load_child
 from casework.cases.service import staff_choices
 from casework.domain import notes as rules
@@ -37,7 +38,6 @@ from casework.notes.forms import (
     SupervisionForm,
 )
 from casework.notes.models import Note, NoteRound
-from casework.notes.passwords import PasswordThrottled, password_confirmed
 from casework.printing import render_pdf
 from casework.printing.delivery import pdf_response, practice_details
 from casework.scheduling.models import CaseSession
@@ -122,15 +122,19 @@ def _sign_requested(form: NoteForm) -> bool:
     return bool(form.sign.data) and not _wants_json()
 
 
-def _check_password(form: NoteForm | AddendumForm | CosignForm) -> bool:
-    """The signer's password again, throttled like a sign-in."""
+def _password_refusal(form: NoteForm | AddendumForm | CosignForm) -> int | None:
+    """The signer's password again, throttled like a sign-in: None when it is
+    right, else the status to answer with (422 wrong, 429 too many tries),
+    the form keeping everything but the password."""
     try:
-        ok = password_confirmed(current_user._get_current_object(), form.password.data or "")
-    except PasswordThrottled as exc:
-        abort(429, description=str(exc))
+        ok = confirm_password(current_user._get_current_object(), form.password.data or "")
+    except TooManyAttempts as refused:
+        form.password.errors = [*form.password.errors, refused.description]
+        return 429
     if not ok:
         form.password.errors = [*form.password.errors, "That is not your password."]
-    return ok
+        return 422
+    return None
 
 
 def _save(case, form: NoteForm, note: Note | None, session, kind):
@@ -145,9 +149,8 @@ def _save(case, form: NoteForm, note: Note | None, session, kind):
             "error",
         )
         return _editor(case, form, note, session, kind, 409)
-    if _sign_requested(form) and not _check_password(form):
-        return _editor(case, form, note, session, kind, 422)
     data = _data(form, note, session)
+    refusal = None
     try:
         if note is None:
             if session is not None:
@@ -155,9 +158,14 @@ def _save(case, form: NoteForm, note: Note | None, session, kind):
             else:
                 note = service.start_contact_note(case, kind, data, user)
         service.save_draft(case, note, data, user, autosave=_wants_json())
-        if _sign_requested(form):
-            service.sign(case, note, user)
         db.session.flush()
+        # What was typed is saved whatever becomes of the signature.
+        form.version.data = note.version
+        if _sign_requested(form):
+            refusal = _password_refusal(form)
+            if refusal is None:
+                service.sign(case, note, user)
+                db.session.flush()
     except service.NoteLocked as exc:
         db.session.rollback()
         if _wants_json():
@@ -174,6 +182,8 @@ def _save(case, form: NoteForm, note: Note | None, session, kind):
         if _wants_json():
             return jsonify(error="This note was changed in another window. Reload it."), 409
         abort(409, description="This note was changed in another window. Reload it to see it.")
+    if refusal:
+        return _editor(case, form, note, session, kind, refusal)
     if _wants_json():
         return jsonify(
             saved_at=to_local(note.draft_saved_at).strftime("%-I:%M:%S %p"),
@@ -246,6 +256,8 @@ def new(ref):
         abort(400)
     form = NoteForm()
     _choices(form, case, None)
+    if request.method == "GET" and form.restored:
+        return _editor(case, form, None, None, form.kind.data or kind)
     if request.method == "GET":
         now = to_local(utcnow())
         form.kind.data = kind
@@ -273,10 +285,12 @@ def for_session(ref, session_id):
     form = NoteForm()
     _choices(form, case, None)
     if request.method == "GET":
+        _session_form(form, session)
+        if form.restored:
+            return _editor(case, form, None, session, "session")
         form.body.data = rules.starting_body(service.headings("session"))
         form.contacts.data = [c.id for c in session.contacts]
         form.staff.data = [u.id for u in session.staff] or [current_user.id]
-        _session_form(form, session)
         return _editor(case, form, None, session, "session")
     _session_form(form, session)
     if not _validate(form):
@@ -311,7 +325,8 @@ def edit(ref, note_id):
     form = NoteForm()
     _choices(form, case, note)
     if request.method == "GET":
-        _fill_form(form, note)
+        if not form.restored:
+            _fill_form(form, note)
         return _editor(case, form, note, session, note.kind)
     form.kind.data = note.kind if note.kind in rules.CONTACT_KINDS else "phone"
     if session is not None:
@@ -364,8 +379,10 @@ def add_addendum(ref, note_id):
     case = load_case(ref)
     note = load_child(case, Note, note_id)
     form = AddendumForm()
-    if not form.validate_on_submit() or not _check_password(form):
+    if not form.validate_on_submit():
         return _show(case, note, status=422, addendum_form=form)
+    if refusal := _password_refusal(form):
+        return _show(case, note, status=refusal, addendum_form=form)
     try:
         service.add_addendum(
             case, note, current_user._get_current_object(), form.reason.data, form.body.data
@@ -383,8 +400,10 @@ def cosign(ref, note_id):
     case = load_case(ref)
     note = load_child(case, Note, note_id)
     form = CosignForm()
-    if not form.validate_on_submit() or not _check_password(form):
+    if not form.validate_on_submit():
         return _show(case, note, status=422, cosign_form=form)
+    if refusal := _password_refusal(form):
+        return _show(case, note, status=refusal, cosign_form=form)
     try:
         service.cosign(case, note, current_user._get_current_object())
     except service.NoteRuleError as exc:
