@@ -530,3 +530,32 @@ def test_the_notes_tab_costs_the_same_for_300_notes_as_for_3(people, as_user, fa
         counts.append(len(seen))
     assert counts[0] == counts[1], counts
     assert "Page 1 of 15" in page(response)
+
+
+def test_a_note_posted_after_the_session_ended_comes_back_after_sign_in(make_app_with, people):
+    from datetime import UTC, datetime
+
+    case, owner = people["case"], people["owner"]
+    note = contact_note(case, owner)
+    app = make_app_with(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+
+    def sign_in():
+        token = csrf_token(page(client.get("/login")))
+        return client.post(
+            "/login", data={"email": owner.email, "password": PASSWORD, "csrf_token": token}
+        )
+
+    sign_in()
+    url = f"/cases/{case.reference}/notes/{note.id}/edit"
+    token = csrf_token(page(client.get(url)))
+    with client.session_transaction() as session:  # a 90-minute interview
+        session["seen"] = datetime.now(UTC).timestamp() - 90 * 60
+    typed = "Ninety minutes of what the family said, typed as they said it."
+    posted = client.post(url, data=form_of(note, body=typed, csrf_token=token))
+    assert posted.status_code == 302 and posted.headers["Location"] == "/login"
+    assert fresh(note).body == BODY  # nobody was signed in to save it
+
+    back = sign_in()
+    assert back.headers["Location"] == url
+    assert typed in page(client.get(url))
