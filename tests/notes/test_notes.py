@@ -559,3 +559,33 @@ def test_a_note_posted_after_the_session_ended_comes_back_after_sign_in(make_app
     back = sign_in()
     assert back.headers["Location"] == url
     assert typed in page(client.get(url))
+
+
+def test_signing_is_throttled_like_sign_in_and_keeps_the_text(people, make_app_with):
+    from tests.conftest import login
+
+    case, owner = people["case"], people["owner"]
+    note = contact_note(case, owner)
+    app = make_app_with(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    assert login(client, owner).status_code == 302
+    url = f"/cases/{case.reference}/notes/{note.id}/edit"
+    for n in range(5):
+        wrong = client.post(
+            url,
+            data=form_of(fresh(note), body=f"Attempt {n}", sign="1", password="no", save=""),
+        )
+        assert wrong.status_code == 422
+    blocked = client.post(
+        url,
+        data=form_of(fresh(note), body="The last words", sign="1", password=PASSWORD, save=""),
+    )
+    assert blocked.status_code == 429
+    assert "Too many wrong passwords" in page(blocked) and "The last words" in page(blocked)
+    assert fresh(note).status == "draft" and fresh(note).body == "The last words\n"
+    refused = db.session.scalar(
+        select(func.count()).where(
+            AuditEvent.action == Action.LOGIN_FAILED.value, AuditEvent.actor_id == owner.id
+        )
+    )
+    assert refused >= 6  # five wrong passwords and the refusal
