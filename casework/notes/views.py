@@ -205,6 +205,16 @@ def _save(case, form: NoteForm, note: Note | None, session, kind):
     return redirect(url_for("notes.edit", ref=case.reference, note_id=note.id))
 
 
+def _flush_or_conflict() -> None:
+    """Write now, so that a note someone else changed a moment ago is a 409
+    here rather than a failed commit at the end of the request."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        abort(409, description="Someone else acted on this note a moment ago. Reload it.")
+
+
 def _validate(form: NoteForm) -> bool:
     ok = form.validate_on_submit()
     if not ok and _wants_json():
@@ -406,6 +416,7 @@ def cosign(ref, note_id):
         return _show(case, note, status=refusal, cosign_form=form)
     try:
         service.cosign(case, note, current_user._get_current_object())
+        _flush_or_conflict()
     except service.NoteRuleError as exc:
         flash(str(exc), "error")
         return _show(case, note, status=409)
@@ -423,6 +434,7 @@ def return_note(ref, note_id):
         return _show(case, note, status=422, return_form=form)
     try:
         service.return_note(case, note, current_user._get_current_object(), form.comment.data)
+        _flush_or_conflict()
     except service.NoteRuleError as exc:
         flash(str(exc), "error")
         return _show(case, note, status=409)
@@ -440,6 +452,7 @@ def review(ref, note_id):
         return _show(case, note, status=422)
     try:
         service.mark_reviewed(case, note, current_user._get_current_object(), form.comment.data)
+        _flush_or_conflict()
     except service.NoteRuleError as exc:
         flash(str(exc), "error")
         return _show(case, note, status=409)
