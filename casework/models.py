@@ -5,6 +5,18 @@ from casework.audit.models import AuditEvent
 from casework.auth.models import User
 from casework.cases.models import Contact, FamilyCase, PhaseChange, ReferenceCounter
 from casework.education.models import Assignment, EducationModule, ModuleVersion, Packet
+from casework.intervention.models import (
+    AriseEscalation,
+    BottomLine,
+    EnablingCommitment,
+    InterventionPlan,
+    Letter,
+    LetterEvent,
+    Placement,
+    RehearsalItem,
+    RehearsalTick,
+    TeamMember,
+)
 from casework.notes.models import (
     Addendum,
     Note,
@@ -17,6 +29,16 @@ from casework.printing.models import PrintedDocument
 from casework.scheduling.models import CalendarFeed, CaseSession
 
 __all__ = [
+    "AriseEscalation",
+    "BottomLine",
+    "EnablingCommitment",
+    "InterventionPlan",
+    "Letter",
+    "LetterEvent",
+    "Placement",
+    "RehearsalItem",
+    "RehearsalTick",
+    "TeamMember",
     "Addendum",
     "Note",
     "NoteHeadings",
