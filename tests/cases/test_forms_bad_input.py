@@ -452,7 +452,8 @@ def test_change_password_refuses_bad_input(people, as_user):
         Bad({"password": HUGE, "confirm": HUGE}, too_long(200)),
     ]
     client = as_user(people["owner"])
-    run_bad(client, "POST", "/account/password", valid, bads, 422)
+    # A wrong current password is audited (casework.auth.reauth); nothing else is written.
+    run_bad(client, "POST", "/account/password", valid, bads, 422, skip_tables=("audit_events",))
     assert client.get("/cases/").status_code == 200  # still signed in, same password
     # the old password still signs in
     assert login(client.application.test_client(), people["owner"]).status_code == 302
