@@ -5,6 +5,7 @@ safety-plan gate before the intervention."""
 from flask import url_for
 
 from casework.assessment import service
+from casework.assessment.record import assessment_part
 from casework.assessment.summary import readable_sections
 from casework.cases import sections
 from casework.domain import instruments, risk
@@ -54,5 +55,6 @@ def init_app(app) -> None:
             header="assessment/_case_header.html",
             steps=steps,
             gate=gate,
+            record=assessment_part,
         ),
     )

@@ -3,6 +3,7 @@ work, and the labels of a case's own fields."""
 
 from casework.cases import sections
 from casework.cases.models import CONCERNS, CONTACT_METHODS, STATUSES, URGENCIES
+from casework.cases.record import case_part
 from casework.domain.nextsteps import Step, Urgency
 from casework.domain.phases import NEXT_STEPS, Phase
 
@@ -34,5 +35,6 @@ def init_app(app) -> None:
             name="case",
             tab=sections.Tab("Overview", "cases.overview", order=0),
             steps=steps,
+            record=case_part,
         ),
     )

@@ -5,6 +5,7 @@ from flask import url_for
 from casework.cases import sections
 from casework.domain.nextsteps import Step, Urgency
 from casework.education import queries
+from casework.education.record import education_part
 
 
 def facts(case_ids: list[int]) -> dict[int, bool]:
@@ -33,5 +34,6 @@ def init_app(app) -> None:
             ),
             facts=facts,
             steps=steps,
+            record=education_part,
         ),
     )

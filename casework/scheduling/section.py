@@ -11,6 +11,7 @@ from casework.domain.nextsteps import Step, Urgency
 from casework.domain.phases import Phase
 from casework.scheduling import queries
 from casework.scheduling.models import CaseSession
+from casework.scheduling.record import sessions_part
 from casework.timeutil import local_today, to_local
 
 
@@ -78,5 +79,6 @@ def init_app(app) -> None:
             ),
             facts=facts,
             steps=steps,
+            record=sessions_part,
         ),
     )

@@ -129,6 +129,9 @@ EXPECTED.update(
         # The comment is optional, so the form passes; the note's author is
         # not under review, so there is nothing to review: 409.
         "notes.review": {**SUPERVISOR_PAGE, "supervisor": 409, "admin_sup": 409},
+        # The whole case record, audited as an export (JSON, and a PDF).
+        "notes.record_json": STAFF_PAGE,
+        "notes.record_pdf": STAFF_PAGE,
     }
 )
 WHO = list(STAFF_PAGE)
@@ -138,7 +141,9 @@ PDF_ENDPOINTS = {
     "scheduling.handout",
     "notes.print_one",
     "notes.print_all",
+    "notes.record_pdf",
 }
+JSON_ENDPOINTS = {"notes.record_json"}
 
 
 def case_rules(app):
@@ -349,6 +354,9 @@ def test_every_user_gets_what_the_table_says(app, people, case_records, client_a
     if response.status_code == 200 and endpoint in PDF_ENDPOINTS:
         assert response.mimetype == "application/pdf"
         assert response.data.startswith(b"%PDF-")
+    elif response.status_code == 200 and endpoint in JSON_ENDPOINTS:
+        assert response.mimetype == "application/json"
+        assert response.get_json()["case_reference"] == case.reference
     elif response.status_code == 200:
         assert response.mimetype in ("text/html", "text/calendar"), response.mimetype
     if response.mimetype == "text/html" and response.status_code in (200, 422):
