@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from casework import config as settings
 from casework.extensions import csrf, db, limiter, login_manager, migrate
+from casework.urls import Casework
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -21,6 +22,7 @@ AREAS = (
     "notes",
     "assessment",
     "education",
+    "intervention",
     "portal",
 )
 
@@ -32,7 +34,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(
+    app = Casework(
         __name__,
         instance_path=os.path.join(ROOT, "instance"),
         instance_relative_config=True,
