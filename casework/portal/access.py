@@ -2,11 +2,15 @@
 
 A family login reaches its own case only through its own contact record
 (not archived): the reading assigned to that contact, the sessions of the
-case that contact attends, and the packets staff shared with the family.
+case that contact attends, the packets staff shared with the family, and,
+when they are on the family team, their own part of the intervention.
 Anything else, whether another member's, another case's, unshared or an id
 no record can have, is a 404. Nothing clinical is ever loaded here.
 Portal views load through these functions and nothing else.
 """
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import abort, g
 from flask_login import current_user
@@ -14,10 +18,14 @@ from sqlalchemy import select
 
 from casework.cases.access import fits_column
 from casework.cases.models import Contact
+from casework.domain.intervention import ROLES, SPEAKING_ROLES
 from casework.education.models import Assignment, Packet
 from casework.extensions import db
+from casework.intervention import service as intervention
+from casework.intervention.models import InterventionPlan, Letter, TeamMember
 from casework.scheduling.models import CaseSession, session_contacts
 from casework.scheduling.queries import upcoming
+from casework.timeutil import utcnow
 
 _UNSET = object()
 
@@ -132,3 +140,178 @@ def load_own_packet(packet_id: int) -> Packet:
     """A packet of the member's case that staff shared, or 404."""
     contact = member_contact()
     return _own(Packet, packet_id, Packet.case_id == contact.case_id, Packet.shared_at.is_not(None))
+
+
+# ---- the intervention ----------------------------------------------------------------
+#
+# A member of the family team sees their own part and nothing of anyone else's:
+# their role and where they read (a number, never another member's name), the
+# day if they attend it, their own letter with the comments staff wrote on it,
+# their own bottom line and commitments, and of the treatment lined up only the
+# facility's name, what to pack and the practice's financial tie to it. A team
+# member's staff notes, other members' letters and bottom lines, the level of
+# care, the insurance and the bed are never read into what the page receives.
+
+
+@dataclass(frozen=True)
+class TheDay:
+    starts_at: datetime
+    duration_minutes: int
+    place_kind: str
+    place: str | None
+    passed: bool
+    # The member attends the session in scheduling, so its .ics is theirs to download.
+    session_id: int | None
+
+
+@dataclass(frozen=True)
+class Comment:
+    at: datetime
+    by: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Treatment:
+    facility: str
+    what_to_pack: str | None
+    financial_relationship: str
+    financial_text: str | None
+
+
+@dataclass(frozen=True)
+class OwnPart:
+    """What the member's page shows: plain values, nothing more."""
+
+    role: str
+    role_label: str
+    speaks: bool
+    reads_at: int | None  # 1 for the first to read
+    readers: int
+    attends_day: bool
+    attends_rehearsal: bool
+    day: TheDay | None
+    writes_letter: bool
+    letter_body: str
+    letter_status: str
+    letter_version: str
+    letter_finalized_at: datetime | None
+    comments: list[Comment]
+    bottom_line: str
+    commitments: list[str]
+    own_words: str
+    treatment: Treatment | None
+
+
+def own_plan() -> InterventionPlan | None:
+    """The plan of the member's case, if staff have started one."""
+    contact = member_contact()
+    return db.session.scalar(
+        select(InterventionPlan).where(InterventionPlan.case_id == contact.case_id)
+    )
+
+
+def own_team_member() -> TeamMember | None:
+    """The member's own place on the family team (not archived), when their
+    case has a plan; None otherwise."""
+    contact = current_contact()
+    if contact is None or own_plan() is None:
+        return None
+    return intervention.member_of_contact(contact.case, contact.id)
+
+
+def load_own_team_member() -> TeamMember:
+    """The member's own place on the team, or 404."""
+    member = own_team_member()
+    if member is None:
+        abort(404)
+    return member
+
+
+def _reading_position(member: TeamMember) -> tuple[int | None, int]:
+    readers = list(
+        db.session.scalars(
+            select(TeamMember.id)
+            .where(
+                TeamMember.case_id == member.case_id,
+                TeamMember.archived_at.is_(None),
+                TeamMember.role.in_(SPEAKING_ROLES),
+                TeamMember.attends_day.is_(True),
+                TeamMember.reading_order.is_not(None),
+            )
+            .order_by(TeamMember.reading_order, TeamMember.id)
+        )
+    )
+    if member.id not in readers:
+        return None, len(readers)
+    return readers.index(member.id) + 1, len(readers)
+
+
+def _the_day(plan: InterventionPlan, member: TeamMember, contact: Contact) -> TheDay | None:
+    session = plan.session
+    if session is None or session.status == "cancelled" or not member.attends_day:
+        return None
+    attends = db.session.scalar(
+        select(session_contacts.c.session_id).where(
+            session_contacts.c.session_id == session.id,
+            session_contacts.c.contact_id == contact.id,
+        )
+    )
+    return TheDay(
+        starts_at=session.starts_at,
+        duration_minutes=session.duration_minutes,
+        place_kind=session.place_kind,
+        place=session.place,
+        passed=session.starts_at < utcnow(),
+        session_id=session.id if attends is not None else None,
+    )
+
+
+def _own_comments(letter: Letter | None) -> list[Comment]:
+    if letter is None:
+        return []
+    return [
+        Comment(at=event.at, by=event.actor.name, text=event.comment)
+        for event in intervention.letter_history(letter)
+        if event.action == "returned" and event.comment
+    ]
+
+
+def own_part(member: TeamMember) -> OwnPart:
+    """The member's own part of the intervention, for their page."""
+    contact = member_contact()
+    if member.contact_id != contact.id:  # only ever the signed-in member's own
+        abort(404)
+    plan = own_plan()
+    letter = member.letter
+    reads_at, readers = _reading_position(member)
+    bottom = intervention.bottom_line_of(member)
+    commitments = intervention.commitments_of(member)
+    chosen = intervention.chosen_placement(contact.case)
+    return OwnPart(
+        role=member.role,
+        role_label=ROLES.get(member.role, member.role),
+        speaks=member.speaks,
+        reads_at=reads_at,
+        readers=readers,
+        attends_day=member.attends_day,
+        attends_rehearsal=member.attends_rehearsal,
+        day=_the_day(plan, member, contact) if plan is not None else None,
+        writes_letter=member.speaks or bool(letter is not None and letter.body.strip()),
+        letter_body=letter.body if letter is not None else "",
+        letter_status=letter.status if letter is not None else "draft",
+        letter_version=str(letter.version) if letter is not None else "",
+        letter_finalized_at=letter.finalized_at if letter is not None else None,
+        comments=_own_comments(letter),
+        bottom_line=bottom.text if bottom is not None else "",
+        commitments=[c.behaviour for c in commitments],
+        own_words=next((c.own_words or "" for c in commitments if c.behaviour == "other"), ""),
+        treatment=Treatment(
+            facility=chosen.facility,
+            what_to_pack=chosen.what_to_pack,
+            financial_relationship=chosen.financial_relationship,
+            financial_text=chosen.financial_text,
+        )
+        if chosen is not None
+        else None,
+    )

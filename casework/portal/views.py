@@ -6,7 +6,17 @@ Every page loads through casework.portal.access, which decides that.
 Nothing clinical (assessment, scores, notes, flags) is ever loaded here.
 """
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
 
 from casework.audit.models import Action
 from casework.audit.service import record
@@ -14,7 +24,9 @@ from casework.auth.guards import family_required
 from casework.education import service as education
 from casework.education.packet import render_packet
 from casework.forms import ConfirmForm
-from casework.portal import access
+from casework.intervention.service import InterventionRuleError, LetterRuleError
+from casework.portal import access, letters
+from casework.portal.forms import BottomLineForm, CommitmentsForm, OwnLetterForm
 from casework.printing.delivery import ics_response, pdf_response
 from casework.scheduling import ical
 from casework.timeutil import local_today
@@ -42,6 +54,7 @@ def home():
         today=local_today(),
         sessions=access.own_upcoming_sessions(),
         packets=access.own_packets(),
+        on_team=access.own_team_member() is not None,
         discloses=True,
     )
     return html
@@ -109,3 +122,156 @@ def packet_pdf(packet_id):
         summary=f"{contact.name} downloaded the packet “{packet.title}”",
     )
     return pdf_response(pdf, f"packet-{packet.id}.pdf")
+
+
+# ---- the member's part in the intervention ------------------------------------------
+
+LETTER_SAVED = "Your letter is saved. Only you and your interventionist can read it."
+LETTER_SHARED = (
+    "Your letter is on its way to your interventionist. When they have read it, "
+    "their comments will show here."
+)
+
+
+def _intervention_page(member, forms=None, status=200, stale_body=None):
+    """The member's page; `forms` replaces the forms built from the record
+    (to send back what was typed, with its messages)."""
+    contact = access.member_contact()
+    part = access.own_part(member)
+    forms = forms or {}
+    letter_form = forms.get("letter") or OwnLetterForm(prefix="letter")
+    bottom_form = forms.get("bottom") or BottomLineForm(prefix="bottom")
+    stop_form = forms.get("stop") or CommitmentsForm(prefix="stop")
+    if "letter" not in forms and not letter_form.restored:
+        # (Kept text comes back with the version it was typed against.)
+        letter_form.body.data = part.letter_body
+        letter_form.version.data = part.letter_version
+    if "bottom" not in forms and not bottom_form.restored:
+        bottom_form.text.data = part.bottom_line
+    if "stop" not in forms and not stop_form.restored:
+        stop_form.behaviours.data = part.commitments
+        stop_form.own_words.data = part.own_words
+    record(
+        Action.VIEW,
+        case=contact.case,
+        obj=member,
+        summary="Family member opened their part in the intervention",
+    )
+    html = render_template(
+        "portal/intervention.html",
+        contact=contact,
+        part=part,
+        interventionist=contact.case.interventionist,
+        letter_form=letter_form,
+        bottom_form=bottom_form,
+        stop_form=stop_form,
+        stale_body=stale_body,
+        discloses=True,
+    )
+    return html, status
+
+
+def _not_on_team():
+    contact = access.current_contact()
+    if contact is None:
+        return render_template("portal/intervention_none.html", contact=None, plan=False)
+    plan = access.own_plan()
+    record(
+        Action.VIEW,
+        case=contact.case,
+        object_type="page",
+        object_id="portal.intervention",
+        summary="Family member opened the intervention page (not on the team)",
+    )
+    return render_template(
+        "portal/intervention_none.html",
+        contact=contact,
+        plan=plan is not None,
+        interventionist=contact.case.interventionist,
+    )
+
+
+@bp.get("/intervention")
+@family_required
+def intervention():
+    member = access.own_team_member()
+    if member is None:
+        return _not_on_team()
+    return _intervention_page(member)
+
+
+@bp.post("/intervention")
+@family_required
+def intervention_post():
+    member = access.load_own_team_member()
+    case = access.member_contact().case
+    if "letter-body" in request.form or "letter-version" in request.form:
+        return _post_letter(case, member)
+    if "bottom-text" in request.form:
+        return _post_bottom_line(case, member)
+    if "stop-save" in request.form or "stop-own_words" in request.form:
+        return _post_commitments(case, member)
+    abort(400)
+
+
+def _post_letter(case, member):
+    if not (member.speaks or member.letter is not None):
+        abort(404)  # a member who reads no letter has none to write
+    form = OwnLetterForm(prefix="letter")
+    if not form.validate_on_submit():
+        return _intervention_page(member, {"letter": form}, 422)
+    share = bool(form.share.data)
+    try:
+        letters.write_own_letter(
+            case,
+            member,
+            form.body.data or "",
+            form.version.data or "",
+            share,
+            current_user._get_current_object(),
+        )
+    except letters.LetterLocked as locked:
+        form.body.errors = [*form.body.errors, str(locked)]
+        return _intervention_page(member, {"letter": form}, 409)
+    except letters.LetterStale:
+        # Show the letter as it is saved now beside what was typed; saving
+        # again (against the new version) keeps what was typed.
+        member = access.load_own_team_member()
+        part = access.own_part(member)
+        form.version.data = part.letter_version
+        form.body.errors = [
+            *form.body.errors,
+            "Your letter was changed in another window or by your interventionist "
+            "since you opened this page. What you typed is still in the box. The "
+            "saved letter is shown above it: copy anything you want to keep, then save.",
+        ]
+        return _intervention_page(member, {"letter": form}, 409, stale_body=part.letter_body)
+    except LetterRuleError as refused:
+        form.body.errors = [*form.body.errors, str(refused)]
+        return _intervention_page(member, {"letter": form}, 422)
+    flash(LETTER_SHARED if share else LETTER_SAVED, "success")
+    return redirect(url_for("portal.intervention", _anchor="letter"))
+
+
+def _post_bottom_line(case, member):
+    form = BottomLineForm(prefix="bottom")
+    if not form.validate_on_submit():
+        return _intervention_page(member, {"bottom": form}, 422)
+    letters.write_own_bottom_line(case, member, form.text.data or "")
+    flash("Your bottom line is saved. Only you and your interventionist can read it.", "success")
+    return redirect(url_for("portal.intervention", _anchor="bottom-line"))
+
+
+def _post_commitments(case, member):
+    form = CommitmentsForm(prefix="stop")
+    if not form.validate_on_submit():
+        return _intervention_page(member, {"stop": form}, 422)
+    try:
+        letters.write_own_commitments(
+            case, member, form.behaviours.data or [], form.own_words.data or ""
+        )
+    except InterventionRuleError as refused:
+        form.own_words.errors = [*form.own_words.errors, str(refused)]
+        return _intervention_page(member, {"stop": form}, 422)
+    flash("Saved. Thank you: this is one of the most loving things you can do.", "success")
+    return redirect(url_for("portal.intervention", _anchor="commitments"))
