@@ -62,6 +62,10 @@ EXPECTED = {
     "education.edit_module": CLINICAL,
     # An empty archive form comes back with its message.
     "education.archive_module": row(LOGIN, 403, 403, 422, 422),
+    # Supervisors' pages: notes to sign off, supervision and headings, the checklist.
+    "notes.queue": row(LOGIN, 403, 403, 403, 200),
+    "notes.settings": row(LOGIN, 403, 403, 403, 200),
+    "intervention.checklist": row(LOGIN, 403, 403, 403, 200),
 }
 
 

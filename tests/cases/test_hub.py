@@ -13,6 +13,7 @@ from casework.audit.models import Action, AuditEvent
 from casework.cases import sections
 from casework.domain.nextsteps import Step, Urgency
 from casework.extensions import db
+from casework.notes import service as notes_service
 from casework.timeutil import local_to_utc, local_today, to_local, utcnow
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[2] / "casework"
@@ -125,17 +126,25 @@ def row_of(page: str, case) -> str:
     return page[start : page.index("</tr>", start)]
 
 
+def noted(case, session, author):
+    """The held session's note, written and signed (as a practice keeps them)."""
+    note = notes_service.start_session_note(case, session, author)
+    notes_service.sign(case, note, author)
+    db.session.commit()
+
+
 def test_a_held_first_call_and_a_booked_assessment_name_the_assessment(
     people, as_user, add_session
 ):
     case = people["case"]
-    add_session(
+    held = add_session(
         case,
         local_to_utc(local_today() - timedelta(days=3), time(10, 0)),
         kind="first_call",
         title="First call",
         status="held",
     )
+    noted(case, held, people["owner"])
     booked = add_session(
         case,
         local_to_utc(local_today() + timedelta(days=2), time(11, 0)),
@@ -161,12 +170,13 @@ def test_a_held_first_call_with_nothing_booked_asks_for_the_assessment(
     people, as_user, add_session
 ):
     case = people["case"]
-    add_session(
+    held = add_session(
         case,
         local_to_utc(local_today() - timedelta(days=1), time(10, 0)),
         kind="first_call",
         status="held",
     )
+    noted(case, held, people["owner"])
     row = row_of(as_user(people["owner"]).get("/cases/").get_data(as_text=True), case)
     assert "Schedule the next session: the assessment interview" in row
 

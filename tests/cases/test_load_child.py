@@ -16,6 +16,10 @@ from casework.cases.models import Contact
 from casework.education import service as education_service
 from casework.education.models import Assignment, Packet
 from casework.extensions import db
+from casework.intervention import service as intervention_service
+from casework.intervention.models import Placement, TeamMember
+from casework.notes import service as notes_service
+from casework.notes.models import Note
 from casework.scheduling.models import CaseSession
 from casework.timeutil import utcnow
 
@@ -35,6 +39,25 @@ CHILD_ROUTES = {
     "education.invite": "contact_id",
     "education.packet_pdf": "packet_id",
     "education.share_packet": "packet_id",
+    "notes.for_session": "session_id",
+    "notes.edit": "note_id",
+    "notes.show": "note_id",
+    "notes.add_addendum": "note_id",
+    "notes.cosign": "note_id",
+    "notes.return_note": "note_id",
+    "notes.review": "note_id",
+    "notes.print_one": "note_id",
+    "intervention.member": "member_id",
+    "intervention.remove_member": "member_id",
+    "intervention.save_letter": "member_id",
+    "intervention.letter_step": "member_id",
+    "intervention.return_letter": "member_id",
+    "intervention.reopen_letter": "member_id",
+    "intervention.save_bottom_line": "member_id",
+    "intervention.save_commitments": "member_id",
+    "intervention.letter_sheet": "member_id",
+    "intervention.placement": "placement_id",
+    "intervention.choose_placement": "placement_id",
 }
 OUT_OF_RANGE = [0, -1, 2**31, 2**63 - 1, 2**63, 2**64]
 
@@ -43,7 +66,7 @@ def child_rules(app):
     return {
         rule.endpoint: rule
         for rule in app.url_map.iter_rules()
-        if "<ref>" in rule.rule and set(rule.arguments) - {"ref", "outcome", "code"}
+        if "<ref>" in rule.rule and set(rule.arguments) - {"ref", "outcome", "code", "step"}
     }
 
 
@@ -93,6 +116,25 @@ def build_records(case, owner, slug, versions=1):
         include_schedule=False,
         include_contacts=True,
     )
+    note = notes_service.start_contact_note(
+        case,
+        "phone",
+        notes_service.NoteData(utcnow(), 10, None, case.active_contacts[:1], [owner], "A call."),
+        owner,
+    )
+    notes_service.sign(case, note, owner)
+    intervention_service.save_member(
+        case,
+        None,
+        intervention_service.MemberData(
+            None, "A friend", "Friend", "speaker", 1, 1, True, True, None
+        ),
+    )
+    intervention_service.save_placement(
+        case,
+        None,
+        {"facility": "A place", "level": "residential", "financial_relationship": "none"},
+    )
     db.session.commit()
 
 
@@ -111,6 +153,9 @@ def ids_of(case) -> dict:
             select(Assignment.id).where(Assignment.case_id == case.id)
         ),
         "packet_id": db.session.scalar(select(Packet.id).where(Packet.case_id == case.id)),
+        "note_id": db.session.scalar(select(Note.id).where(Note.case_id == case.id)),
+        "member_id": db.session.scalar(select(TeamMember.id).where(TeamMember.case_id == case.id)),
+        "placement_id": db.session.scalar(select(Placement.id).where(Placement.case_id == case.id)),
     }
 
 
@@ -142,7 +187,7 @@ def test_only_my_own_child_in_range_is_reached(app, people, records, as_user, en
     mine = records["mine"]
 
     def url(value):
-        args = {"ref": mine.reference, **records["mine_ids"], "outcome": "held"}
+        args = {"ref": mine.reference, **records["mine_ids"], "outcome": "held", "step": "share"}
         args[name] = value
         with app.test_request_context():
             return url_for(endpoint, **{k: args[k] for k in rule.arguments})
