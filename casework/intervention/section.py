@@ -21,7 +21,7 @@ from casework.intervention.models import (
     TeamMember,
 )
 from casework.scheduling.models import CaseSession
-from casework.timeutil import format_local, utcnow
+from casework.timeutil import format_local, local_today, to_local, utcnow
 
 
 def facts(case_ids: list[int]) -> dict[int, readiness.Facts]:
@@ -110,23 +110,32 @@ def steps(case, found: readiness.Facts | None) -> list[Step]:
         return []
     result = readiness.assess(found)
     href = url_for("intervention.index", ref=case.reference)
-    proposed = []
+    bed = (
+        f"the bed hold ends {format_local(found.bed_held_until, '%a %b %-d at %-I:%M %p')}"
+        if result.warnings
+        else ""
+    )
     blocker = result.first_blocker
     # Safety has its own step from the assessment; the rest are the intervention's.
     if blocker is not None and blocker.key != "safety":
         text = f"Before the intervention: {blocker.label.lower()}"
         if blocker.detail:
             text += f" ({blocker.detail.lower()})"
-        proposed.append(Step(text, Urgency.TO_ARRANGE, href=href))
-    if result.warnings:  # the one warning there is: a bed hold running out
-        proposed.append(
-            Step(
-                f"The bed hold ends {format_local(found.bed_held_until, '%a %b %-d at %-I:%M %p')}",
-                Urgency.TODAY,
-                href=href,
-            )
-        )
-    return proposed
+        if bed:
+            text += f"; {bed}"
+        # Due by the day (or now, with no day set): the blocker comes before a
+        # section's undated step of the same urgency, such as "schedule a session".
+        due = to_local(found.day_at).date() if found.day_at else local_today()
+        return [Step(text, Urgency.TO_ARRANGE, due=due, href=href)]
+    if bed:
+        return [Step(bed[0].upper() + bed[1:], Urgency.TODAY, href=href)]
+    return []
+
+
+def record(case) -> dict:
+    from casework.intervention.record import intervention_part
+
+    return intervention_part(case)
 
 
 def init_app(app) -> None:
@@ -149,5 +158,6 @@ def init_app(app) -> None:
             ),
             facts=facts,
             steps=steps,
+            record=record,
         ),
     )
