@@ -23,6 +23,8 @@ from casework.cases.models import FamilyCase
 from casework.education import service as education_service
 from casework.education.models import Assignment, Packet
 from casework.extensions import db
+from casework.intervention import service as intervention_service
+from casework.intervention.models import Placement, TeamMember
 from casework.notes import service as notes_service
 from casework.notes.models import Note
 from casework.scheduling.models import CaseSession
@@ -134,6 +136,39 @@ EXPECTED.update(
         "notes.record_pdf": STAFF_PAGE,
     }
 )
+# The intervention. The case has a plan, one speaking member with an empty
+# letter, and one placement.
+EXPECTED.update(
+    {
+        "intervention.index": STAFF_PAGE,
+        # An empty plan form: no approach chosen.
+        "intervention.save_plan": STAFF_FORM_POST,
+        "intervention.new_member": STAFF_PAGE,
+        "intervention.member": STAFF_PAGE,
+        "intervention.remove_member": STAFF_ACTION_POST,
+        # An empty letter is a letter saved empty; the page again.
+        "intervention.save_letter": STAFF_ACTION_POST,
+        # Sharing a letter with no words is refused on the member's page.
+        "intervention.letter_step": {
+            **STAFF_PAGE,
+            "owner": 409,
+            "co": 409,
+            "supervisor": 409,
+            "admin_sup": 409,
+        },
+        "intervention.return_letter": STAFF_FORM_POST,
+        "intervention.reopen_letter": STAFF_FORM_POST,
+        "intervention.save_bottom_line": STAFF_ACTION_POST,
+        "intervention.save_commitments": STAFF_ACTION_POST,
+        "intervention.new_placement": STAFF_PAGE,
+        "intervention.placement": STAFF_PAGE,
+        "intervention.choose_placement": STAFF_ACTION_POST,
+        "intervention.rehearsal": STAFF_ACTION_POST,
+        "intervention.outcome": STAFF_PAGE,
+        "intervention.run_sheet": STAFF_PAGE,
+        "intervention.letter_sheet": STAFF_PAGE,
+    }
+)
 WHO = list(STAFF_PAGE)
 PDF_ENDPOINTS = {
     "assessment.summary_pdf",
@@ -141,6 +176,8 @@ PDF_ENDPOINTS = {
     "scheduling.handout",
     "notes.print_one",
     "notes.print_all",
+    "intervention.run_sheet",
+    "intervention.letter_sheet",
     "notes.record_pdf",
 }
 JSON_ENDPOINTS = {"notes.record_json"}
@@ -186,6 +223,9 @@ def route_args(rule, case):
         ),
         "packet_id": db.session.scalar(select(Packet.id).where(Packet.case_id == case.id)),
         "note_id": db.session.scalar(select(Note.id).where(Note.case_id == case.id)),
+        "member_id": db.session.scalar(select(TeamMember.id).where(TeamMember.case_id == case.id)),
+        "placement_id": db.session.scalar(select(Placement.id).where(Placement.case_id == case.id)),
+        "step": "share",
     }
     missing = set(rule.arguments) - set(known)
     assert not missing, f"{rule.endpoint}: no test value for {sorted(missing)}"
@@ -257,6 +297,19 @@ def case_records(people):
         owner,
     )
     notes_service.sign(case, note, owner)
+    intervention_service.ensure_plan(case)
+    intervention_service.save_member(
+        case,
+        None,
+        intervention_service.MemberData(
+            case.active_contacts[0], "", "", "speaker", 1, 1, True, True, None
+        ),
+    )
+    intervention_service.save_placement(
+        case,
+        None,
+        {"facility": "Harbor House", "level": "residential", "financial_relationship": "none"},
+    )
     db.session.commit()
     return case
 
