@@ -18,7 +18,7 @@ MAX_OWN_WORDS = 500
 
 class OwnLetterForm(KeptForm):
     body = TextAreaField(
-        "Your letter",
+        "Your letter to your loved one",
         validators=[
             Length(
                 max=MAX_LETTER,

@@ -14,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user
@@ -126,11 +127,23 @@ def packet_pdf(packet_id):
 
 # ---- the member's part in the intervention ------------------------------------------
 
-LETTER_SAVED = "Your letter is saved. Only you and your interventionist can read it."
-LETTER_SHARED = (
-    "Your letter is on its way to your interventionist. When they have read it, "
-    "their comments will show here."
-)
+# What was just saved is said inside its own section (the page opens there),
+# not at the top of a long page where a phone would not show it.
+SAVED_KEY = "portal_intervention_saved"
+SAVED = {
+    "letter": "Your letter is saved. Only you and your interventionist can read it.",
+    "shared": (
+        "Your letter is on its way to your interventionist. When they have read it, "
+        "their comments will show here."
+    ),
+    "bottom": "Your bottom line is saved. Only you and your interventionist can read it.",
+    "stop": "Saved. Thank you: this is one of the most loving things you can do.",
+}
+
+
+def _saved(what: str, anchor: str):
+    session[SAVED_KEY] = what
+    return redirect(url_for("portal.intervention", _anchor=anchor))
 
 
 def _intervention_page(member, forms=None, status=200, stale_body=None):
@@ -157,8 +170,11 @@ def _intervention_page(member, forms=None, status=200, stale_body=None):
         obj=member,
         summary="Family member opened their part in the intervention",
     )
+    just_saved = session.pop(SAVED_KEY, None)
     html = render_template(
         "portal/intervention.html",
+        just_saved=just_saved,
+        saved_message=SAVED.get(just_saved or ""),
         contact=contact,
         part=part,
         interventionist=contact.case.interventionist,
@@ -249,8 +265,7 @@ def _post_letter(case, member):
     except LetterRuleError as refused:
         form.body.errors = [*form.body.errors, str(refused)]
         return _intervention_page(member, {"letter": form}, 422)
-    flash(LETTER_SHARED if share else LETTER_SAVED, "success")
-    return redirect(url_for("portal.intervention", _anchor="letter"))
+    return _saved("shared" if share else "letter", "letter")
 
 
 def _post_bottom_line(case, member):
@@ -258,8 +273,7 @@ def _post_bottom_line(case, member):
     if not form.validate_on_submit():
         return _intervention_page(member, {"bottom": form}, 422)
     letters.write_own_bottom_line(case, member, form.text.data or "")
-    flash("Your bottom line is saved. Only you and your interventionist can read it.", "success")
-    return redirect(url_for("portal.intervention", _anchor="bottom-line"))
+    return _saved("bottom", "bottom-line")
 
 
 def _post_commitments(case, member):
@@ -273,5 +287,4 @@ def _post_commitments(case, member):
     except InterventionRuleError as refused:
         form.own_words.errors = [*form.own_words.errors, str(refused)]
         return _intervention_page(member, {"stop": form}, 422)
-    flash("Saved. Thank you: this is one of the most loving things you can do.", "success")
-    return redirect(url_for("portal.intervention", _anchor="commitments"))
+    return _saved("stop", "commitments")

@@ -277,6 +277,10 @@ def test_a_member_writes_saves_and_shares_their_letter(team, as_user):
     assert letter.body == FRAN_LETTER + "\n" and letter.status == "draft"
     page = client.get(PAGE).get_data(as_text=True)
     assert "Your letter is saved." in page and FRAN_LETTER in page
+    # Said inside the letter's own section (where the page opens), and once.
+    section = page.split('id="letter"', 1)[1].split("</section>", 1)[0]
+    assert "Your letter is saved." in section
+    assert "Your letter is saved." not in client.get(PAGE).get_data(as_text=True)
 
     edited = FRAN_LETTER + " Please come with us today."
     response = post_letter(client, edited, version_on(page), "share")
