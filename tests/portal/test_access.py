@@ -130,6 +130,10 @@ def test_a_family_login_passes_no_staff_guard(app, family, client):
         "packet_id": 1,
         "user_id": family["fran"].id,
         "slug": "writing-your-letter",
+        "note_id": 1,
+        "member_id": 1,
+        "placement_id": 1,
+        "step": "share",
     }
     tried = 0
     for rule in app.url_map.iter_rules():
