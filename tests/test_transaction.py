@@ -14,6 +14,7 @@ from casework.cases.access import load_case
 from casework.cases.models import FamilyCase
 from casework.education.models import Packet
 from casework.extensions import db
+from casework.intervention.models import Placement, TeamMember
 from casework.notes.models import Note
 from casework.scheduling.models import CaseSession
 from tests.conftest import login
@@ -45,20 +46,26 @@ def _view_events(case_id: int) -> int:
 
 @pytest.fixture
 def demo_case(app, runner):
-    """The demo case with the most kinds of child record, and one of each."""
+    """The demo case with the most kinds of child record, and one of each: a
+    family getting ready for the intervention (sessions, an assessment, a
+    packet, the team and the treatment lined up)."""
     result = runner.invoke(args=["seed-demo", "--password", "demo password 1"])
     assert result.exit_code == 0, result.output
     case = db.session.scalar(
         select(FamilyCase)
-        .join(Packet, Packet.case_id == FamilyCase.id)
         .where(
+            FamilyCase.id.in_(select(Packet.case_id)),
             FamilyCase.id.in_(select(CaseSession.case_id)),
             FamilyCase.id.in_(select(Assessment.case_id)),
+            FamilyCase.id.in_(select(TeamMember.case_id)),
+            FamilyCase.id.in_(select(Placement.case_id)),
         )
         .order_by(FamilyCase.id)
         .limit(1)
     )
-    assert case is not None, "the demo has a case with sessions, an assessment and a packet"
+    assert case is not None, (
+        "the demo has a case with sessions, an assessment, a packet, a team and a placement"
+    )
     values = {
         "ref": case.reference,
         "contact_id": case.active_contacts[0].id,
@@ -73,6 +80,13 @@ def demo_case(app, runner):
             select(Note.id).where(Note.case_id == case.id, Note.status != "draft").limit(1)
         ),
         "code": "PHQ-9",
+        "member_id": db.session.scalar(
+            select(TeamMember.id).where(TeamMember.case_id == case.id).limit(1)
+        ),
+        "placement_id": db.session.scalar(
+            select(Placement.id).where(Placement.case_id == case.id).limit(1)
+        ),
+        "step": "share",
     }
     return case.id, values
 

@@ -19,11 +19,13 @@ from casework.assessment import service as assessment_service
 from casework.auth.models import User
 from casework.cases import service as cases_service
 from casework.demo import builders, specs
+from casework.domain.intervention import DEFAULT_REHEARSAL
 from casework.domain.phases import OPEN_PHASES, Phase
 from casework.education import library
 from casework.education import service as education
 from casework.education.models import Assignment
 from casework.extensions import db
+from casework.intervention import service as intervention
 from casework.notes import service as notes_service
 from casework.timeutil import local_to_utc, local_today, to_local, utcnow
 
@@ -126,11 +128,14 @@ class Replay:
         start = local_to_utc(local.date(), time(9))
         return (start + timedelta(minutes=offset_minutes)).replace(second=0, microsecond=0)
 
-    def slot(self, lead: str, around: datetime, minutes: int) -> datetime:
-        """A session start on the day of `around` (or the next days) free in the lead's diary."""
+    def slot(self, lead: str, around: datetime, minutes: int, weekends: bool = False) -> datetime:
+        """A session start on the day of `around` (or the next days) free in the lead's diary.
+
+        Sessions fall on weekdays, unless `weekends` (the day of an intervention
+        is whenever the family can gather)."""
         day = around
         for _ in range(30):
-            if to_local(day).weekday() >= 5:  # sessions on weekdays
+            if to_local(day).weekday() >= 5 and not weekends:
                 day += DAY
                 continue
             for hour in SESSION_HOURS:
@@ -164,6 +169,14 @@ class CaseStory:
         self.contact_notes: dict[str, object] = {}
         self.tokens: dict[str, str] = {}
         self.accounts: dict[str, User] = {}
+        # The intervention: its story in the data, the day's session (key, start,
+        # when it was booked), the team by name, the placements by facility, and
+        # when the day's outcome was recorded (which moves the case to support).
+        self.story: dict | None = spec.get("intervention")
+        self.day: tuple[str, datetime, datetime] | None = None
+        self.members: dict[str, object] = {}
+        self.placements: dict[str, object] = {}
+        self.outcome_at: datetime | None = None
         self.opened = replay.working(
             self.now - DAY * spec["opened_days_ago"], offset_minutes=(index * 37) % 420
         )
@@ -172,7 +185,9 @@ class CaseStory:
     # ---- the timeline -------------------------------------------------------------
 
     def _timeline(self) -> dict[Phase, datetime]:
-        """When the case entered each phase it has been in (evenly spread)."""
+        """When the case entered each phase it has been in (evenly spread; a case
+        with an intervention outcome enters support when it is recorded, see
+        `_sessions`)."""
         path = builders.path_to(self.phase, self.spec.get("closed_from"))
         span = (self.now - self.opened) / (len(path) + 1)
         entered = {Phase.SCHEDULING: self.opened}
@@ -211,6 +226,7 @@ class CaseStory:
         self._moves()
         self._portal()
         self._reading()
+        self._intervention()
         self._notes()
 
     def _intake(self) -> None:
@@ -224,6 +240,8 @@ class CaseStory:
     def _moves(self) -> None:
         closing = self.spec.get("closing_reason")
         for phase in builders.path_to(self.phase, self.spec.get("closed_from")):
+            if phase is Phase.AFTERCARE and self.outcome_at is not None:
+                continue  # recording the day's outcome moves the case to support
 
             def move(phase=phase):
                 builders.move_case(
@@ -252,13 +270,32 @@ class CaseStory:
                 held = start + timedelta(minutes=item["minutes"] + 45)
                 self.step(held, lambda key=key: builders.mark_held(self.sessions[key]))
                 self.held.append((key, item["kind"], held))
+                if item["kind"] == "intervention":
+                    self.day = (key, start, booked)
+                    if self.story and "outcome" in self.story:
+                        self._enter_support(held + timedelta(minutes=15))
         if self.closed or self.spec.get("booked_ahead", True) is False:
             return
         kind = self.practice["next_session"][self.phase.value]
-        start = self.replay.slot(self.lead_email, self.now + DAY * (1 + self.index % 9), 90)
         booked = self.replay.working(self.now - DAY * (1 + self.index % 3))
-        item = {"kind": kind, "minutes": 90, "place": "video"}
+        if kind == "intervention":  # the day itself, three hours at the office
+            days = (self.story or {}).get("day_after_days", 1 + self.index % 9)
+            start = self.replay.slot(self.lead_email, self.now + DAY * days, 180, weekends=True)
+            item = {"kind": kind, "minutes": 180, "place": "office"}
+            self.day = ("next", start, booked)
+        else:
+            start = self.replay.slot(self.lead_email, self.now + DAY * (1 + self.index % 9), 90)
+            item = {"kind": kind, "minutes": 90, "place": "video"}
         self.step(booked, lambda: self._book("next", item, start, everyone=True))
+
+    def _enter_support(self, when: datetime) -> None:
+        """The case enters support when the day's outcome is recorded, not on the
+        evenly spread date: later phases' steps are planned from this one."""
+        later = [t for p, t in self.entered.items() if p is Phase.CLOSED]
+        if when >= min([self.now, *later]):
+            raise ValueError(f"{self.spec['loved_one_name']}: the day's outcome comes too late")
+        self.entered[Phase.AFTERCARE] = when
+        self.outcome_at = when
 
     def _book(self, key: str, item: dict, start: datetime, everyone: bool = False) -> None:
         place = PLACE_KINDS[item["place"]]
@@ -384,7 +421,11 @@ class CaseStory:
                     self.step(finished, self._reads(reader, slug, "finish"), actor=who)
             first = False
         if still_reading:  # a printed packet of what they have been given so far
-            self.step(self.when(Phase.EDUCATION, 0.6), self._packet)
+            self.step(self.when(Phase.EDUCATION, 0.6), lambda: self._packet("packet"))
+        elif self.phase is Phase.INTERVENTION:  # and one to get ready for the day
+            self.step(
+                self.when(Phase.INTERVENTION, 0.3), lambda: self._packet("intervention_packet")
+            )
 
     def _account(self, name: str) -> Callable[[], User]:
         return lambda: self.accounts[name]
@@ -411,7 +452,7 @@ class CaseStory:
 
         return do
 
-    def _packet(self) -> None:
+    def _packet(self, which: str) -> None:
         given = education.assignments_for(self.case)
         versions, seen = [], set()
         for assignment in given:
@@ -419,7 +460,7 @@ class CaseStory:
                 seen.add(assignment.module_id)
                 versions.append(assignment.module_version)
         family = self.contact(self._recipients()[0])
-        packet = self.practice["packet"]
+        packet = self.practice[which]
         made = education.create_packet(
             self.case,
             self.lead,
@@ -431,6 +472,231 @@ class CaseStory:
             include_contacts=True,
         )
         education.share_packet(self.case, made)
+
+    # ---- the intervention -----------------------------------------------------------
+
+    def _intervention(self) -> None:
+        """The plan (and its ARISE levels), the team, each member's letter, bottom
+        line and commitments, the treatment lined up, the rehearsal ticked, the
+        day's session set; past the day, the outcome (which moves the case to
+        support) in a note the lead signs (see `_notes`). Times are fractions
+        of the case's time in the intervention phase."""
+        story = self.story
+        if story is None or Phase.INTERVENTION not in self.entered:
+            return
+
+        def at(fraction: float) -> datetime:
+            return self.when(Phase.INTERVENTION, fraction)
+
+        levels = story.get("arise", [{}])
+        self.step(at(0.05), lambda: self._plan(story, levels[0]))
+        for level in levels[1:]:
+            self.step(at(level["at"]), lambda level=level: self._save_plan(level=level))
+        for n, member in enumerate(story["member"]):
+            self.step(at(0.08) + timedelta(minutes=4 * n), lambda m=member: self._member(m))
+            self._letter(member, at)
+            if "bottom_line" in member or "stop" in member:
+                self.step(
+                    at(0.45) + timedelta(minutes=4 * n),
+                    lambda m=member: self._bottom_line(m),
+                    actor=self._writer(member),
+                )
+        if self.day is None:
+            raise ValueError(f"{self.spec['loved_one_name']}: no day booked for the intervention")
+        key, day_at, booked = self.day
+        for n, spec in enumerate(story.get("placement", ())):
+            self.step(
+                at(0.12) + timedelta(minutes=10 * n),
+                lambda p=spec: self._placement(p, day_at),
+            )
+            if spec.get("verified_by"):
+                self.step(at(0.5) + timedelta(minutes=n), lambda p=spec: self._verify(p))
+            if spec.get("chosen"):
+                self.step(at(0.5) + timedelta(minutes=5), lambda p=spec: self._choose(p))
+        self._rehearsal(story)
+        self.step(booked + timedelta(minutes=10), lambda: self._save_plan(session_key=key))
+        if self.outcome_at is not None:
+            outcome = story["outcome"]
+            self.step(self.outcome_at, lambda: self._outcome(outcome, day_at))
+
+    def _writer(self, member: dict):
+        """Who writes a member's letter and bottom line: the member in the portal,
+        or the lead with them."""
+        name = member.get("contact")
+        portal = {c["name"] for c in self.spec.get("contact", ()) if c.get("portal")}
+        return self._account(name) if name in portal else self.lead
+
+    def _plan(self, story: dict, level: dict) -> None:
+        plan = intervention.ensure_plan(self.case)
+        data = intervention.PlanData(
+            approach=story["approach"],
+            approach_other=story.get("approach_other"),
+            arise_level=level.get("level"),
+            level_reason=level.get("reason"),
+            session_id=None,
+            chair_user_id=self.lead.id if story.get("chair") == "lead" else None,
+        )
+        intervention.save_plan(self.case, plan, data, self.lead)
+
+    def _save_plan(self, level: dict | None = None, session_key: str | None = None) -> None:
+        """The plan again, at a new ARISE level (with its reason) or with its day set."""
+        plan = intervention.plan_for(self.case)
+        data = intervention.PlanData(
+            approach=plan.approach,
+            approach_other=plan.approach_other,
+            arise_level=level["level"] if level else plan.arise_level,
+            level_reason=level["reason"] if level else None,
+            session_id=self.sessions[session_key].id if session_key else plan.session_id,
+            chair_user_id=plan.chair_user_id,
+        )
+        intervention.save_plan(self.case, plan, data, self.lead)
+
+    def _member(self, spec: dict) -> None:
+        contact = self.contact(spec["contact"]) if spec.get("contact") else None
+        data = intervention.MemberData(
+            contact=contact,
+            name=spec.get("name", ""),
+            relationship=spec.get("relationship", ""),
+            role=spec.get("role", "speaker"),
+            reading_order=spec.get("reading"),
+            seat=spec.get("seat"),
+            attends_rehearsal=spec.get("rehearsal", True),
+            attends_day=spec.get("day", True),
+            staff_notes=spec.get("staff_notes"),
+        )
+        member = intervention.save_member(self.case, None, data)
+        self.members[member.name] = member
+
+    def _letter(self, spec: dict, at: Callable[[float], datetime]) -> None:
+        """The letter through its states: written, shared, returned with a
+        comment (and rewritten, shared again), made final, reopened."""
+        state = spec.get("letter")
+        if state is None:
+            return
+        name = spec.get("contact") or spec["name"]
+        writer = self._writer(spec)
+        first = spec.get("first_draft", spec["letter_text"])
+
+        def by_writer(when: datetime, what: str, text: str = "") -> None:
+            self.step(when, self._letter_step(name, what, text, writer), actor=writer)
+
+        by_writer(at(0.25), "save", first)
+        if state == "draft":
+            return
+        by_writer(at(0.3), "share")
+        if comment := spec.get("comment"):
+            self.step(at(0.35), self._letter_step(name, "return", comment))
+            if state == "returned":
+                return
+            by_writer(at(0.4), "save", spec["letter_text"])
+            by_writer(at(0.42), "share")
+        if state == "shared":
+            return
+        self.step(at(0.7), self._letter_step(name, "final"))
+        if reopened := spec.get("reopened"):
+            self.step(at(0.75), self._letter_step(name, "reopen", reopened["reason"]))
+            by_writer(at(0.75) + timedelta(minutes=20), "save", reopened["letter_text"])
+            self.step(at(0.8), self._letter_step(name, "final"))
+
+    def _letter_step(self, name: str, what: str, text: str = "", writer=None) -> Callable[[], None]:
+        def do():
+            member = self.members[name]
+            actor = writer() if callable(writer) else writer
+            if what == "save":
+                intervention.save_letter(self.case, member, text, actor)
+            elif what == "share":
+                intervention.share_letter(self.case, member, actor)
+            elif what == "return":
+                intervention.return_letter(self.case, member, self.lead, text)
+            elif what == "reopen":
+                intervention.reopen_letter(self.case, member, self.lead, text)
+            else:
+                intervention.finalize_letter(self.case, member, self.lead)
+
+        return do
+
+    def _bottom_line(self, spec: dict) -> None:
+        member = self.members[spec.get("contact") or spec["name"]]
+        if "bottom_line" in spec:
+            intervention.set_bottom_line(self.case, member, spec["bottom_line"])
+        if "stop" in spec:
+            intervention.set_commitments(self.case, member, spec["stop"], spec.get("own_words"))
+
+    PLACEMENT_FIELDS = (
+        "facility",
+        "level",
+        "address",
+        "contact_name",
+        "phone",
+        "payer",
+        "authorization_number",
+        "expected_cost",
+        "transport_driver",
+        "transport_route",
+        "transport_companion",
+        "what_to_pack",
+        "financial_text",
+    )
+
+    def _placement_fields(self, spec: dict, placement=None) -> dict:
+        fields = {name: spec.get(name) for name in self.PLACEMENT_FIELDS}
+        fields["financial_relationship"] = spec.get("financial", "none")
+        if placement is not None:  # what the form sends back, kept as it was
+            fields.update(
+                bed_held_until=placement.bed_held_until, admission_at=placement.admission_at
+            )
+        return fields
+
+    def _placement(self, spec: dict, day_at: datetime) -> None:
+        fields = self._placement_fields(spec)
+        hours = spec.get("bed_held_hours")
+        fields["bed_held_until"] = day_at + timedelta(hours=hours) if hours else None
+        admission = spec.get("admission_hours")
+        fields["admission_at"] = day_at + timedelta(hours=admission) if admission else None
+        fields["insurance_verified_by"] = fields["insurance_verified_on"] = None
+        made = intervention.save_placement(self.case, None, fields)
+        self.placements[made.facility] = made
+
+    def _verify(self, spec: dict) -> None:
+        placement = self.placements[spec["facility"]]
+        fields = self._placement_fields(spec, placement)
+        fields.update(insurance_verified_by=spec["verified_by"], insurance_verified_on=utcnow())
+        intervention.save_placement(self.case, placement, fields)
+
+    def _choose(self, spec: dict) -> None:
+        intervention.choose_placement(self.case, self.placements[spec["facility"]])
+
+    def _rehearsal(self, story: dict) -> None:
+        """The lead ticks the checklist after the rehearsal, all but what is left."""
+        rehearsed = [held for key, kind, held in self.held if kind == "rehearsal"]
+        if not rehearsed:
+            return
+        left = set(story.get("rehearsal_left", ()))
+        unknown = left - set(DEFAULT_REHEARSAL)
+        if unknown:
+            raise ValueError(f"Not on the rehearsal checklist: {sorted(unknown)}")
+
+        def tick():
+            for item in intervention.rehearsal_items():
+                if item.text not in left:
+                    intervention.set_tick(self.case, item, True, self.lead)
+
+        self.step(rehearsed[-1] + timedelta(minutes=10), tick)
+
+    def _outcome(self, spec: dict, day_at: datetime) -> None:
+        plan = intervention.plan_for(self.case)
+        admitted = spec.get("admitted_hours")
+        placement = self.placements[spec["placement"]] if spec.get("placement") else None
+        data = intervention.OutcomeData(
+            outcome=spec["kind"],
+            at=day_at + timedelta(hours=spec.get("at_hours", 2)),
+            detail=spec.get("detail"),
+            admitted_at=day_at + timedelta(hours=admitted) if admitted else None,
+            placement=placement,
+            early_reason=None,
+            narrative=self._words(spec["narrative"]),
+        )
+        intervention.record_outcome(self.case, plan, data, self.lead)
 
     # ---- notes ----------------------------------------------------------------------
 
@@ -459,10 +725,13 @@ class CaseStory:
                 fate = "draft" if self.index % 4 == 0 else "none"
             if fate == "none":
                 continue
-            written = held + timedelta(hours=2)
-            if written >= self.now:
-                continue
-            self.step(written, lambda key=key, kind=kind: self._session_note(key, kind))
+            if kind == "intervention" and self.outcome_at is not None:
+                written = self.outcome_at  # the note of the day, with the outcome
+            else:
+                written = held + timedelta(hours=2)
+                if written >= self.now:
+                    continue
+                self.step(written, lambda key=key, kind=kind: self._session_note(key, kind))
             if fate == "draft":
                 continue
             signed = written + timedelta(minutes=20)
