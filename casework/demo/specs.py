@@ -17,7 +17,30 @@ and:
   answered, `fixed` answers to pin (PHQ-9 item 9);
 - `[case.safety_plan]`: the plan's fields;
 - `[case.revision]`: phase, at, reason, and the sections that changed in
-  the assessment's second version.
+  the assessment's second version;
+- `[case.intervention]`, for a case that reached the intervention phase:
+  `approach` (and `approach_other`), `chair = "lead"` when the interventionist
+  chairs, `[[case.intervention.arise]]` levels (level, reason, `at`: how far
+  through the phase; the first is the starting level), `day_after_days` (a
+  case still getting ready: the day is booked this many days ahead), and
+  `rehearsal_left` (checklist items not ticked after the rehearsal);
+  - `[[case.intervention.member]]`: `contact` (a contact's name) or `name` and
+    `relationship` for someone who is not a contact; `role`, `reading`, `seat`,
+    `rehearsal` and `day` (attends; true unless false), `staff_notes`;
+    `letter` (the state it reaches: draft, shared, returned, final) with
+    `letter_text`, `comment` (staff's, when it was returned) and `first_draft`
+    (the text returned, when it was then rewritten), `[...member.reopened]`
+    (reason, letter_text: a final letter reopened and made final again);
+    `bottom_line`; `stop` (enabling behaviours) and `own_words`. Members with
+    a portal account write their own letter and bottom line;
+  - `[[case.intervention.placement]]`: the placement's fields, with
+    `bed_held_hours` and `admission_hours` counted from the day's start,
+    `verified_by` (insurance verified, when), `financial` (the relationship)
+    with `financial_text`, `chosen = true`;
+  - `[case.intervention.outcome]` (a case past the day): `kind`, `detail`,
+    `placement` (a facility), `admitted_hours`, `at_hours` (after the day's
+    start, 2 unless given), `narrative` (the note of the day; {family} and
+    {loved_one} as in notes.toml). Recording it moves the case to support.
 """
 
 import tomllib
