@@ -587,3 +587,52 @@ def test_every_read_and_write_is_audited_without_the_words(team, as_user):
     assert "Enabling commitments" in summaries
     for words in ("canoe", "midnight", FRAN_LETTER[:20]):
         assert words not in summaries
+
+
+def test_a_letter_typed_past_the_idle_limit_comes_back_after_sign_in(team, make_app_with):
+    from datetime import UTC, datetime
+
+    app = make_app_with(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+
+    def sign_in():
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        return client.post(
+            "/login",
+            data={"email": team["fran"].email, "password": PASSWORD, "csrf_token": token},
+        )
+
+    assert sign_in().status_code == 302
+    html = client.get(PAGE).get_data(as_text=True)
+    token = re.search(r'name="letter-csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    with client.session_transaction() as session:
+        session["seen"] = datetime.now(UTC).timestamp() - 16 * 60  # she wrote for a while
+    response = client.post(
+        PAGE,
+        data={
+            "letter-csrf_token": token,
+            "letter-body": FRAN_LETTER,
+            "letter-version": "",
+            "letter-save": "1",
+        },
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert stored_letter(team["members"]["fran"]) is None  # nobody was signed in
+    back = sign_in()
+    assert back.headers["Location"].endswith(PAGE)
+    page = client.get(PAGE).get_data(as_text=True)
+    assert "What you typed is back in the form" in page
+    assert FRAN_LETTER.replace("'", "&#39;") in page
+    # Saving it now (with its version) keeps it.
+    token = re.search(r'name="letter-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    saved = client.post(
+        PAGE,
+        data={
+            "letter-csrf_token": token,
+            "letter-body": FRAN_LETTER,
+            "letter-version": version_on(page),
+            "letter-save": "1",
+        },
+    )
+    assert saved.status_code == 302
+    assert stored_letter(team["members"]["fran"]).body == FRAN_LETTER + "\n"
