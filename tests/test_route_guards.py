@@ -54,6 +54,10 @@ EXPECTED = {
     "portal.finished": row(LOGIN, 404, 403, 403, 403),
     "portal.session_ics": row(LOGIN, 404, 403, 403, 403),
     "portal.packet_pdf": row(LOGIN, 404, 403, 403, 403),
+    # Their part in the intervention: a kind page while there is no plan; a
+    # post has nothing to write to (404).
+    "portal.intervention": row(LOGIN, 200, 403, 403, 403),
+    "portal.intervention_post": row(LOGIN, 404, 403, 403, 403),
     # The invitation token is the credential: an unknown one is 404 for everybody.
     "invites.accept": row(404, 404, 404, 404, 404),
     "education.library": CLINICAL,
