@@ -101,6 +101,7 @@ def run_sheet(case, plan, practice: dict) -> dict:
 def letter_sheet(case, member, practice: dict) -> dict:
     bottom = service.bottom_line_of(member)
     plan = service.plan_for(case)
+    chosen = service.chosen_placement(case)
     return {
         "practice": practice["name"],
         "reference": case.reference,
@@ -111,4 +112,9 @@ def letter_sheet(case, member, practice: dict) -> dict:
         "letter": member.letter.body if member.letter else "",
         "letter_status": rules.LETTER_STATUSES[member.letter.status] if member.letter else "",
         "bottom_line": bottom.text if bottom else "",
+        # What the family is told of the treatment: the name, what to bring,
+        # and any financial tie between the practice and the facility.
+        "facility": chosen.facility if chosen else "",
+        "pack": chosen.what_to_pack or "" if chosen else "",
+        "disclosure": _placement(chosen)["disclosure"] if chosen else "",
     }

@@ -137,6 +137,7 @@ def save_member(case, member: TeamMember | None, data: MemberData) -> TeamMember
         raise InterventionRuleError("Give the member's name and who they are to the loved one.")
     new = member is None
     if new:
+        ensure_plan(case)  # a team is the start of a plan
         member = TeamMember(case_id=case.id)
         db.session.add(member)
     member.contact_id = data.contact.id if data.contact is not None else None
