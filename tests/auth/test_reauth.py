@@ -13,6 +13,15 @@ from tests.conftest import PASSWORD, login
 NEW = "a completely new passphrase"
 
 
+@pytest.fixture
+def throttled(app, make_app_with):
+    """The run's app with the limits on (the limiter itself is made ready, with
+    fresh counts, by building an app that has them on)."""
+    make_app_with(RATELIMIT_ENABLED=True)
+    app.config["RATELIMIT_ENABLED"] = True
+    return app
+
+
 def failures(user) -> list[str]:
     return list(
         db.session.scalars(
@@ -33,8 +42,8 @@ def test_the_right_password_is_confirmed_and_a_wrong_one_audited(app, people):
     assert failures(owner) == ["Password re-entry failed"] * 2
 
 
-def test_the_limit_is_sign_ins_per_account_limit(people, make_app_with, monkeypatch):
-    app = make_app_with(RATELIMIT_ENABLED=True)
+def test_the_limit_is_sign_ins_per_account_limit(people, throttled, monkeypatch):
+    app = throttled
     assert app.config["LOGIN_LIMIT_PER_ACCOUNT"] == "5 per 15 minutes"
     owner, other = people["owner"], people["other"]
     with app.test_request_context():
@@ -54,8 +63,8 @@ def test_the_limit_is_sign_ins_per_account_limit(people, make_app_with, monkeypa
     assert failures(owner)[-1] == "Password re-entry refused: too many attempts"
 
 
-def test_right_passwords_do_not_use_up_the_limit(people, make_app_with):
-    app = make_app_with(RATELIMIT_ENABLED=True)
+def test_right_passwords_do_not_use_up_the_limit(people, throttled):
+    app = throttled
     owner = people["owner"]
     with app.test_request_context():
         for _ in range(12):  # a day's notes signed one after another
