@@ -36,6 +36,7 @@ def build(url: str):
     from casework.timeutil import utcnow
 
     app = make_app(url)
+    add_floor(app)
     with app.app_context():
         library.sync()
         lead = staff()
@@ -99,6 +100,23 @@ def build(url: str):
     return app, clients, urls
 
 
+FLOOR = "/bench/floor"
+
+
+def add_floor(app) -> None:
+    """The least a cached download can cost: a signed-in staff request that
+    writes one audit event and commits, and answers a few bytes."""
+    from casework.audit.models import Action
+    from casework.audit.service import record
+    from casework.auth.guards import clinical_required
+
+    @app.get(FLOOR)
+    @clinical_required
+    def floor():
+        record(Action.VIEW, object_type="page", object_id="floor")
+        return "ok"
+
+
 def printing_part(fetch, runs: int = RUNS) -> float:
     """Median seconds spent inside render_pdf during a cached download."""
     import casework.printing as printing
@@ -152,6 +170,15 @@ def main(kinds: list[str]) -> None:
                 return run
 
             print(f"{kind}: medians of {RUNS}")
+            floor = get(clients["staff"], FLOOR, mimetype="text/html")
+            floor()
+            with app.app_context(), statements_of(db.engine) as statements:
+                floor()
+            took = compare({"floor": floor}, RUNS)["floor"]
+            print(
+                f"  {'the floor':20} a signed-in request with one audit insert and the commit:"
+                f" {took * 1000:.2f} ms, {len(statements)} statements"
+            )
             for name, (who, url) in urls.items():
                 fetch = get(clients[who], url)
                 fetch()  # warm: imports, fonts, templates

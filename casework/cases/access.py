@@ -6,6 +6,8 @@ a contact, a packet...) or answers 404. `visible_cases` is the same rule as a
 query filter.
 """
 
+from collections.abc import Sequence
+
 from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import BigInteger, Integer, SmallInteger, false, or_, select
@@ -47,11 +49,15 @@ def visible_cases(user):
     )
 
 
-def load_case(ref: str, *, record_view: bool = True) -> FamilyCase:
+def load_case(ref: str, *, record_view: bool = True, options: Sequence = ()) -> FamilyCase:
     """The case, its read audited. `record_view=False` is for a page about one
     record of the case (a note), which records its own view naming that
-    record: `record(Action.VIEW, case=case, obj=note)`."""
-    case = db.session.scalar(select(FamilyCase).where(FamilyCase.reference == ref))
+    record: `record(Action.VIEW, case=case, obj=note)`. `options` are loader
+    options for a view that needs less of the case than its usual eager loads
+    (e.g. `lazyload(FamilyCase.contacts)`)."""
+    case = db.session.scalar(
+        select(FamilyCase).where(FamilyCase.reference == ref).options(*options)
+    )
     if case is None:
         raise CaseNotFound()
     if not can_see(current_user, case):
@@ -84,14 +90,17 @@ def fits_column(column, value: int) -> bool:
     return 1 <= value < 2 ** (bits - 1)
 
 
-def load_child(case: FamilyCase, model, id: int | None = None, /, **filters):
+def load_child(
+    case: FamilyCase, model, id: int | None = None, /, *, options: Sequence = (), **filters
+):
     """The `model` record of `case` (by its `id`, and/or by `filters`), or 404.
 
     404 too for a record of another case, and for an id or number out of the
     column's range (0, negative, 2**63...). A filter of None means "IS NULL",
     e.g. `load_child(case, Contact, contact_id, archived_at=None)`; whole-number
     filters are range-checked like the id, e.g.
-    `load_child(case, Assessment, number=number)`.
+    `load_child(case, Assessment, number=number)`. `options` are loader
+    options, as for `load_case`.
     """
     if id is not None:
         filters = {"id": id, **filters}
@@ -106,7 +115,7 @@ def load_child(case: FamilyCase, model, id: int | None = None, /, **filters):
         if type(value) is int and not fits_column(column, value):
             abort(404)
         conditions.append(column == value)
-    found = db.session.scalar(select(model).where(*conditions))
+    found = db.session.scalar(select(model).where(*conditions).options(*options))
     if found is None:
         abort(404)
     return found

@@ -13,15 +13,16 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import and_, func, select
 from sqlalchemy import case as sql_case
-from sqlalchemy.orm import raiseload
+from sqlalchemy.orm import lazyload, raiseload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from casework.audit.models import Action
-from casework.audit.service import record
+from casework.audit.service import record, record_together
 from casework.auth.guards import clinical_required
 from casework.auth.models import User
 from casework.cases import sections
 from casework.cases.access import load_case, load_child
+from casework.cases.models import FamilyCase
 from casework.cases.service import staff_choices
 from casework.domain import sessions as rules
 from casework.extensions import db
@@ -382,14 +383,37 @@ def feed(token):
     return file_response(body, "text/calendar", "casework.ics")
 
 
+# A handout is made of the session, its lead, and the names of its attendees
+# and staff (one query, in handout_context): not the case's own contacts or
+# people, nor the session's case again (loaded already).
+HANDOUT_CASE = (
+    lazyload(FamilyCase.contacts),
+    lazyload(FamilyCase.interventionist),
+    lazyload(FamilyCase.co_interventionist),
+)
+HANDOUT_SESSION = (
+    lazyload(CaseSession.case),
+    lazyload(CaseSession.contacts),
+    lazyload(CaseSession.staff),
+)
+
+
 @bp.get("/cases/<ref>/sessions/<int:session_id>/handout.pdf")
 @clinical_required
 def handout(ref, session_id):
     from casework.printing import render_pdf
     from casework.scheduling.handout import handout_context
 
-    case = load_case(ref)
-    session = load_child(case, CaseSession, session_id)
+    case = load_case(ref, record_view=False, options=HANDOUT_CASE)
+    session = load_child(case, CaseSession, session_id, options=HANDOUT_SESSION)
     pdf = render_pdf("session_handout.html", handout_context(session, practice_details()))
-    record(Action.PRINT, case=case, obj=session, summary="Session handout printed")
+    record_together(  # the read and the print, in one statement
+        {"action": Action.VIEW, "case": case, "object_type": "page", "object_id": request.endpoint},
+        {
+            "action": Action.PRINT,
+            "case": case,
+            "obj": session,
+            "summary": "Session handout printed",
+        },
+    )
     return pdf_response(pdf, f"session-{case.reference}-{session.id}.pdf")

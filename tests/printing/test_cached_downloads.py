@@ -20,10 +20,9 @@ from tests.conftest import count_queries, login
 # user's row; the rest is what the view loads to build the document's inputs,
 # the one cache lookup, and the audit events (the page read, the print).
 STATEMENTS = {
-    # user; case + its contacts; audit (view); session, its staff, its
-    # contacts, the case's contacts again (the session's joined case);
-    # cache lookup; audit (print)
-    "session handout": 10,
+    # user; case; session with its lead; the names of its attendees and
+    # staff; cache lookup; audit (view and print, one statement)
+    "session handout": 6,
     # user; case + its contacts; audit (view); assessment; screenings;
     # cache lookup; audit (print)
     "assessment summary": 8,

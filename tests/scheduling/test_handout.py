@@ -68,3 +68,31 @@ def test_cancelled_session_handout_says_so(people, as_user, add_session):
     client = as_user(people["owner"])
     text = _text(client.get(f"/cases/{case.reference}/sessions/{session.id}/handout.pdf").data)
     assert "This session is cancelled" in text and "Snowstorm" in text
+
+
+def test_handout_names_attending_staff_once_and_is_audited_on_every_download(
+    people, as_user, add_session
+):
+    case, owner, other = people["case"], people["owner"], people["other"]
+    session = add_session(case, title="Family meeting")
+    session.contacts.extend(case.active_contacts)
+    session.staff.extend([owner, other])  # the lead attends too: named once
+    db.session.commit()
+    client = as_user(owner)
+    url = f"/cases/{case.reference}/sessions/{session.id}/handout.pdf"
+    first, again = client.get(url), client.get(url)  # rendered, then from the cache
+    assert again.status_code == 200 and again.data == first.data
+    text = _text(again.data)
+    assert text.count(other.name) == 1
+    for contact in case.active_contacts:
+        assert f"{contact.name} ({contact.relationship_to_loved_one})" in text
+    case_id, owner_id, session_id = case.id, owner.id, session.id
+    db.session.remove()  # what was committed
+    events = db.session.execute(
+        select(AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id, AuditEvent.actor_id)
+        .where(AuditEvent.case_id == case_id, AuditEvent.action.in_(("view", "print")))
+        .order_by(AuditEvent.id)
+    ).all()
+    read = ("view", "page", "scheduling.handout", owner_id)
+    printed = ("print", "CaseSession", str(session_id), owner_id)
+    assert [tuple(e) for e in events] == [read, printed, read, printed]
