@@ -36,6 +36,30 @@ class GateClosed(RuntimeError):
 
 
 @contextmanager
+def one_hash_per_password() -> Iterator[None]:
+    """Within the block, the auth service hashes each password once and gives
+    every account with that password the same hash.
+
+    Every demo account has the demo's one password, and argon2id costs about
+    100 ms and 64 MiB a hash by design: fifteen accounts were most of the named
+    practice's time. (The accounts share a salt as well as a password, which
+    only a demo may.)"""
+    real = auth_service.hash_password
+    made: dict[str, str] = {}
+
+    def hash_once(password: str) -> str:
+        if password not in made:
+            made[password] = real(password)
+        return made[password]
+
+    auth_service.hash_password = hash_once
+    try:
+        yield
+    finally:
+        auth_service.hash_password = real
+
+
+@contextmanager
 def at(when: datetime, actor: User | None = None) -> Iterator[None]:
     """Whatever the block writes happens at `when` (naive UTC), done by `actor`.
 
