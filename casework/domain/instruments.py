@@ -36,6 +36,7 @@ SEXES = ("male", "female")
 
 # Short labels for the keys that may appear in ``Score.flags``.
 FLAG_LABELS: dict[str, str] = {
+    "poor_wellbeing": "Poor wellbeing (WHO-5)",
     "self_harm": "Thoughts of death or self-harm reported",
     "possible_dependence": "Possible alcohol dependence",
     "positive_screen": "Positive alcohol screen",
@@ -530,8 +531,61 @@ BARC_10 = Instrument(
 )
 
 
+# --- WHO-5 -----------------------------------------------------------------
+
+_TIME_6 = (
+    Option(5, "All of the time"),
+    Option(4, "Most of the time"),
+    Option(3, "More than half of the time"),
+    Option(2, "Less than half of the time"),
+    Option(1, "Some of the time"),
+    Option(0, "At no time"),
+)
+
+WHO_5 = Instrument(
+    code="WHO-5",
+    name="WHO-5 Well-Being Index",
+    purpose="Measures current mental wellbeing; used here for each family member.",
+    respondent="The person answers for themselves.",
+    timeframe="Over the last two weeks",
+    items=_items(
+        _TIME_6,
+        "I have felt cheerful and in good spirits.",
+        "I have felt calm and relaxed.",
+        "I have felt active and vigorous.",
+        "I woke up feeling fresh and rested.",
+        "My daily life has been filled with things that interest me.",
+    ),
+    min_total=0,
+    max_total=25,
+    bands=(
+        Band(0, 12, "Poor wellbeing (raw score below 13)", "low", ("poor_wellbeing",)),
+        Band(13, 25, "Wellbeing not in the poor range (13 or more)", "high"),
+    ),
+    higher_is_better=True,
+    source=(
+        "World Health Organization, Regional Office for Europe. Wellbeing measures in primary "
+        "health care: the DepCare Project. Copenhagen: WHO; 1998. Topp CW, Østergaard SD, "
+        "Søndergaard S, Bech P. The WHO-5 Well-Being Index: a systematic review of the "
+        "literature. Psychotherapy and Psychosomatics 2015;84:167-176. Five items scored 0-5 "
+        "(raw total 0-25); the percentage score is the raw total times 4; a raw total below "
+        "13 indicates poor wellbeing."
+    ),
+    note="The percentage score is the raw total times 4 (0-100). Poor wellbeing is a reason "
+    "to ask how the person is coping, and to offer support, not a diagnosis.",
+)
+
+
+def who5_percentage(raw_total: int) -> int:
+    """The WHO-5 percentage score: the raw total (0-25) times 4."""
+    if not 0 <= raw_total <= 25:
+        raise ValueError(f"WHO-5 raw totals run from 0 to 25, not {raw_total}")
+    return raw_total * 4
+
+
 INSTRUMENTS: dict[str, Instrument] = {
-    instrument.code: instrument for instrument in (AUDIT, AUDIT_C, DAST_10, PHQ_9, GAD_7, BARC_10)
+    instrument.code: instrument
+    for instrument in (AUDIT, AUDIT_C, DAST_10, PHQ_9, GAD_7, BARC_10, WHO_5)
 }
 
 

@@ -46,7 +46,10 @@ def _safety(f: Facts) -> Item:
     if f.unplanned_safety_flags:
         names = ", ".join(f.unplanned_safety_flags)
         return Item(
-            "safety", "Safety plan for every safety concern", False, f"No plan yet: {names}"
+            "safety",
+            "Safety plan for every safety concern",
+            False,
+            f"No plan or review since it was raised: {names}",
         )
     return Item("safety", "Safety plan for every safety concern", True)
 

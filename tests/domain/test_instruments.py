@@ -12,7 +12,15 @@ from casework.domain.instruments import (
     score,
 )
 
-ITEM_COUNTS = {"AUDIT": 10, "AUDIT-C": 3, "DAST-10": 10, "PHQ-9": 9, "GAD-7": 7, "BARC-10": 10}
+ITEM_COUNTS = {
+    "AUDIT": 10,
+    "AUDIT-C": 3,
+    "DAST-10": 10,
+    "PHQ-9": 9,
+    "GAD-7": 7,
+    "BARC-10": 10,
+    "WHO-5": 5,
+}
 
 
 def ans(*values):
@@ -24,7 +32,15 @@ def ans(*values):
 
 
 def test_instrument_codes_are_the_seam():
-    assert set(INSTRUMENTS) == {"AUDIT", "AUDIT-C", "DAST-10", "PHQ-9", "GAD-7", "BARC-10"}
+    assert set(INSTRUMENTS) == {
+        "AUDIT",
+        "AUDIT-C",
+        "DAST-10",
+        "PHQ-9",
+        "GAD-7",
+        "BARC-10",
+        "WHO-5",
+    }
 
 
 @pytest.mark.parametrize("code", sorted(INSTRUMENTS))
@@ -440,6 +456,7 @@ EXPECTED_RANGE = {
     "PHQ-9": (0, 27),
     "GAD-7": (0, 21),
     "BARC-10": (10, 60),
+    "WHO-5": (0, 25),
 }
 
 
@@ -465,3 +482,36 @@ def test_phq_9_self_harm_flag_follows_item_9_alone(values):
     result = score("PHQ-9", ans(*values))
     assert result.total == sum(values)
     assert ("self_harm" in result.flags) is (values[8] > 0)
+
+
+# --- WHO-5 ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answers", "total", "poor"),
+    [
+        ([0, 0, 0, 0, 0], 0, True),
+        ([3, 3, 3, 2, 1], 12, True),  # the last raw total in the poor range
+        ([3, 3, 3, 2, 2], 13, False),  # the first one out of it
+        ([5, 5, 5, 5, 5], 25, False),
+    ],
+)
+def test_who5_scores_at_its_boundaries(answers, total, poor):
+    from casework.domain.instruments import who5_percentage
+
+    result = score("WHO-5", {f"q{n}": v for n, v in enumerate(answers, start=1)})
+    assert result.total == total and result.max_total == 25
+    assert ("poor_wellbeing" in result.flags) is poor
+    assert result.band.startswith("Poor wellbeing") is poor
+    assert who5_percentage(total) == total * 4
+
+
+def test_who5_takes_answers_from_0_to_5_only_and_cites_its_source():
+    from casework.domain.instruments import who5_percentage
+
+    assert [o.value for o in options_for("WHO-5", "q1")] == [5, 4, 3, 2, 1, 0]
+    assert "Topp" in INSTRUMENTS["WHO-5"].source and "times 4" in INSTRUMENTS["WHO-5"].source
+    with pytest.raises(ValueError):
+        score("WHO-5", {"q1": 6, "q2": 0, "q3": 0, "q4": 0, "q5": 0})
+    with pytest.raises(ValueError):
+        who5_percentage(26)

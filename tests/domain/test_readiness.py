@@ -51,7 +51,11 @@ def test_a_case_with_everything_in_place_is_ready():
 @pytest.mark.parametrize(
     ("change", "blocker", "detail"),
     [
-        ({"unplanned_safety_flags": ["Self-harm risk"]}, "safety", "No plan yet: Self-harm risk"),
+        (
+            {"unplanned_safety_flags": ["Self-harm risk"]},
+            "safety",
+            "No plan or review since it was raised: Self-harm risk",
+        ),
         ({"date_set": False, "day_at": None}, "date", "Schedule the intervention session"),
         ({"chair": False}, "team", "Needs someone to chair"),
         ({"speakers_with_final_letters": 1}, "letters", "2 of 3 letters not final"),
