@@ -1,6 +1,13 @@
 """Imports every model so the metadata is complete (Alembic, create_all)."""
 
-from casework.assessment.models import Assessment, SafetyPlan, SafetyReview, Screening
+from casework.aftercare.models import CheckIn, FamilySupport, MemberCheckIn, PathwayChange
+from casework.assessment.models import (
+    Assessment,
+    RaisedFlag,
+    SafetyPlan,
+    SafetyReview,
+    Screening,
+)
 from casework.audit.models import AuditEvent
 from casework.auth.models import User
 from casework.cases.models import Contact, FamilyCase, PhaseChange, ReferenceCounter
@@ -29,6 +36,11 @@ from casework.printing.models import PrintedDocument
 from casework.scheduling.models import CalendarFeed, CaseSession
 
 __all__ = [
+    "CheckIn",
+    "FamilySupport",
+    "MemberCheckIn",
+    "PathwayChange",
+    "RaisedFlag",
     "AriseEscalation",
     "BottomLine",
     "EnablingCommitment",

@@ -99,3 +99,18 @@ class SafetyReview(db.Model):
     reviewed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     reviewed_by = relationship("User", lazy="joined")
+
+
+class RaisedFlag(db.Model):
+    """A risk flag raised outside the assessment and the screenings (a new
+    safety concern at a follow-up check-in). It stays among the case's flags;
+    the safety plan or a documented review answers it as any other."""
+
+    __tablename__ = "raised_flags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    flag: Mapped[str] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(60))
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)

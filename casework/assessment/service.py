@@ -4,7 +4,13 @@ event and keeps the case's risk flags in step. The view commits."""
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, raiseload
 
-from casework.assessment.models import Assessment, SafetyPlan, SafetyReview, Screening
+from casework.assessment.models import (
+    Assessment,
+    RaisedFlag,
+    SafetyPlan,
+    SafetyReview,
+    Screening,
+)
 from casework.audit.models import Action
 from casework.audit.service import record
 from casework.domain import instruments, risk
@@ -91,12 +97,30 @@ def refresh_flags(case) -> list[str]:
     db.session.flush()
     assessment = current(case)
     latest = latest_by_code(screenings(case))
+    others = list(db.session.scalars(select(RaisedFlag).where(RaisedFlag.case_id == case.id)))
     case.risk_flags = risk.risk_flags(
-        assessment.data if assessment else None, [s.flags for s in latest.values()]
+        assessment.data if assessment else None,
+        [s.flags for s in latest.values()] + [[f.flag] for f in others],
     )
     raised = [s.recorded_at for s in latest.values() if "self_harm" in (s.flags or [])]
+    raised += [f.raised_at for f in others if f.flag in risk.SAFETY_FLAGS]
     _refresh_safety_alert(case, max(raised, default=None))
     return case.risk_flags
+
+
+def raise_flag(case, user, flag: str, source: str) -> None:
+    """A risk flag raised where no screening or assessment section is (a new
+    safety concern at a follow-up), kept and counted like theirs."""
+    if flag not in risk.FLAGS:
+        raise ValueError(f"Unknown risk flag {flag!r}")
+    db.session.add(RaisedFlag(case_id=case.id, flag=flag, source=source, raised_by_id=user.id))
+    refresh_flags(case)
+    record(
+        Action.UPDATE,
+        case=case,
+        object_type="RaisedFlag",
+        summary=f"{risk.FLAGS[flag][0]} raised: {source}",
+    )
 
 
 def _refresh_safety_alert(case, raised_at) -> None:

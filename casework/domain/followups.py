@@ -139,3 +139,65 @@ def milestones(recovery_start: date | None, today: date) -> list[tuple[str, date
         )
         for days, label in MILESTONES
     ]
+
+
+# ---- what a check-in records ----------------------------------------------------------
+
+METHODS = {
+    "phone": "Phone call",
+    "video": "Video call",
+    "in_person": "In person",
+    "text": "Text messages",
+    "email": "Email",
+    "portal": "The family portal",
+}
+
+LOVED_ONE_STATUSES = {
+    "in_treatment": "In treatment",
+    "completed": "Completed treatment",
+    "discharged_with_plan": "Discharged with a plan",
+    "left_early": "Left treatment early",
+    "not_in_treatment": "Not in treatment",
+    "unknown": "Not known",
+}
+
+COMMITMENTS = {"yes": "Keeping them", "partly": "Partly", "no": "Not keeping them"}
+
+SUPPORTS = {
+    "al_anon": "Al-Anon",
+    "nar_anon": "Nar-Anon",
+    "smart_ff": "SMART Recovery Family & Friends",
+    "craft_group": "A CRAFT group",
+    "counselling": "Counselling",
+    "other": "Other",
+}
+
+# Changes of pathway a check-in can bring, and the pathway each one starts.
+SWITCHES = {
+    "left_early": "left_treatment_early",
+    "returned_to_use": "returned_to_use",
+    "completed": "entered_treatment",  # follow-up continues from completion
+}
+
+
+def switch_for(loved_one_status: str | None, returned_to_use: bool) -> str | None:
+    """The pathway a check-in's news starts, if it changes the pathway."""
+    if returned_to_use:
+        return SWITCHES["returned_to_use"]
+    if loved_one_status == "left_early":
+        return SWITCHES["left_early"]
+    return None
+
+
+def recovery_start(reports: list[tuple[date, int | None, bool]]) -> date | None:
+    """The first day of the current run of recovery, from check-ins
+    (held_on, days since last use, returned to use), oldest first: the newest
+    report of days since use counts, and a return to use reported after it
+    starts the count again only when its own days are known."""
+    start = None
+    for held_on, days_since_use, returned in reports:
+        if days_since_use is not None:
+            start = held_on - timedelta(days=days_since_use)
+        elif returned:
+            start = None
+    return start

@@ -26,7 +26,7 @@ from casework.intervention.models import (
     RehearsalTick,
     TeamMember,
 )
-from casework.timeutil import utcnow
+from casework.timeutil import to_local, utcnow
 
 __all__ = ["LetterRuleError"]
 
@@ -538,6 +538,19 @@ def record_outcome(case, plan: InterventionPlan, data: OutcomeData, user):
         case=case,
         obj=plan,
         summary=f"Intervention outcome: {rules.OUTCOMES[data.outcome]}",
+    )
+    # The follow-up pathway starts on admission, or on the day itself.
+    from casework.aftercare import service as aftercare
+
+    begins = (
+        data.admitted_at if plan.pathway == "entered_treatment" and data.admitted_at else data.at
+    )
+    aftercare.start_pathway(
+        case,
+        plan.pathway,
+        to_local(begins).date(),
+        f"Intervention outcome: {rules.OUTCOMES[data.outcome].lower()}",
+        user,
     )
     if case.phase_enum is Phase.INTERVENTION:
         cases_service.change_phase(
