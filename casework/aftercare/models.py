@@ -35,7 +35,12 @@ class CheckIn(db.Model):
     may send one from the portal: `family_reported`, for staff to review."""
 
     __tablename__ = "check_ins"
-    __table_args__ = (Index("ix_check_ins_case_held", "case_id", "held_on"),)
+    __table_args__ = (
+        Index("ix_check_ins_case_held", "case_id", "held_on"),
+        # One portal check-in per family member per follow-up, even from a
+        # double-click (staff check-ins have no reporting contact: NULLs never clash).
+        Index("uq_check_ins_reported_by_due", "reported_by_contact_id", "due_on", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
@@ -57,6 +62,8 @@ class CheckIn(db.Model):
     family_reported: Mapped[bool] = mapped_column(default=False)
     # A family-reported check-in: what they asked for, and its review by staff.
     family_needs: Mapped[str | None] = mapped_column(Text)
+    # ... and how they say the loved one is, in their own few words.
+    loved_one_words: Mapped[str | None] = mapped_column(String(500))
     reported_by_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None]
