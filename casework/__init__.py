@@ -23,6 +23,7 @@ AREAS = (
     "assessment",
     "education",
     "intervention",
+    "aftercare",
     "portal",
 )
 

@@ -16,6 +16,8 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from casework.aftercare import service as aftercare_service
+from casework.aftercare.models import CheckIn
 from casework.assessment import service as assessment_service
 from casework.assessment.models import Assessment
 from casework.auth.models import Role
@@ -28,7 +30,7 @@ from casework.intervention.models import Placement, TeamMember
 from casework.notes import service as notes_service
 from casework.notes.models import Note
 from casework.scheduling.models import CaseSession
-from casework.timeutil import utcnow
+from casework.timeutil import local_today, utcnow
 from tests.conftest import login
 
 # What each kind of user gets from each case-bound endpoint.
@@ -169,6 +171,24 @@ EXPECTED.update(
         "intervention.letter_sheet": STAFF_PAGE,
     }
 )
+# Post-intervention support. The case has a pathway and one staff check-in.
+EXPECTED.update(
+    {
+        "aftercare.index": STAFF_PAGE,
+        "aftercare.change_pathway": STAFF_FORM_POST,
+        "aftercare.add_support": STAFF_FORM_POST,
+        "aftercare.new_check_in": STAFF_PAGE,
+        "aftercare.check_in": STAFF_PAGE,
+        # Only a family member's own check-in is reviewed: 409 for this one.
+        "aftercare.review": {
+            **STAFF_PAGE,
+            "owner": 409,
+            "co": 409,
+            "supervisor": 409,
+            "admin_sup": 409,
+        },
+    }
+)
 WHO = list(STAFF_PAGE)
 PDF_ENDPOINTS = {
     "assessment.summary_pdf",
@@ -226,6 +246,7 @@ def route_args(rule, case):
         "member_id": db.session.scalar(select(TeamMember.id).where(TeamMember.case_id == case.id)),
         "placement_id": db.session.scalar(select(Placement.id).where(Placement.case_id == case.id)),
         "step": "share",
+        "check_in_id": db.session.scalar(select(CheckIn.id).where(CheckIn.case_id == case.id)),
     }
     missing = set(rule.arguments) - set(known)
     assert not missing, f"{rule.endpoint}: no test value for {sorted(missing)}"
@@ -309,6 +330,26 @@ def case_records(people):
         case,
         None,
         {"facility": "Harbor House", "level": "residential", "financial_relationship": "none"},
+    )
+    aftercare_service.start_pathway(case, "declined", local_today(), "Declined on the day", owner)
+    aftercare_service.record_check_in(
+        case,
+        aftercare_service.CheckInData(
+            local_today(),
+            None,
+            "phone",
+            ["loved_one"],
+            "not_in_treatment",
+            None,
+            False,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "Spoke briefly.",
+        ),
+        owner,
     )
     db.session.commit()
     return case
