@@ -79,7 +79,9 @@ URGENCY = {
     followups.OVERDUE: Urgency.OVERDUE,
     followups.DUE_TODAY: Urgency.TODAY,
     followups.DUE: Urgency.TODAY,
-    followups.UPCOMING: Urgency.BOOKED,
+    # A follow-up ahead is to be arranged by its day: dated, it comes before a
+    # section's undated step of the same urgency ("schedule the next session").
+    followups.UPCOMING: Urgency.TO_ARRANGE,
 }
 
 
