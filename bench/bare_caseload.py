@@ -13,8 +13,9 @@ Target: the real `/cases/` serves at least half the bare view's requests per sec
 3. `bare_app()` below is a Flask app with no Casework factory, no login, no
    ORM: its one view runs those recorded statements on a psycopg connection of
    its own (one per worker), commits as the real request does, and renders
-   every row they return (its first four columns: ids, references, names,
-   phases) with a minimal Jinja template.
+   every value of every row they return with a minimal Jinja template (a
+   cell each: at least what the real page shows of those rows, which reads
+   the same columns).
 4. Both run under gunicorn, 2 sync workers each, side by side. A load generator
    in this process (threads, http.client, a new connection per request as
    sync workers close them) drives one server at a time for S seconds; the
@@ -59,7 +60,7 @@ BARE_TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Caseload</title></head>
 <body><main>
 {% for rows in results %}<table>
-{% for row in rows %}<tr>{% for value in row[:4] %}<td>{{ value }}</td>{% endfor %}</tr>
+{% for row in rows %}<tr>{% for value in row %}<td>{{ value }}</td>{% endfor %}</tr>
 {% endfor %}</table>
 {% endfor %}</main></body></html>
 """

@@ -152,10 +152,12 @@ class CaseloadFilterForm(FilterForm):
         "Phase",
         choices=options([("", "All phases")] + [(p.value, lbl) for p, lbl in PHASE_LABELS.items()]),
         default="",
+        widget=QuickSelect(),
     )
     status = SelectField(
         "Status",
         choices=options({**STATUSES, "all": "Any status"}),
         default="active",
+        widget=QuickSelect(),
     )
     interventionist = SelectField("Interventionist", coerce=int, default=0, widget=QuickSelect())

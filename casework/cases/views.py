@@ -1,9 +1,12 @@
 import json
+from collections import namedtuple
+from dataclasses import dataclass
+from functools import cache
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import and_, func, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, and_, bindparam, func, or_, select, true
+from sqlalchemy.orm import joinedload, lazyload, load_only
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit.queries import timeline
@@ -32,7 +35,7 @@ SAFETY_PANEL_SIZE = 20
 OPEN_STATUSES = ("active", "on_hold")
 
 
-def _assigned_to(user_id: int, *conditions):
+def _assigned_to(user_id, *conditions):
     """Cases led or co-led by this person, each branch with every condition,
     so each can walk its own index."""
     return or_(
@@ -41,23 +44,73 @@ def _assigned_to(user_id: int, *conditions):
     )
 
 
-def _caseload_where(form: CaseloadFilterForm, *extra, narrowed: bool = True) -> list:
+@dataclass(frozen=True)
+class _Shape:
+    """What decides the caseload's statements; the values go in as parameters,
+    so each shape's statements are built (and their cache keys made) once per
+    process instead of on every request."""
+
+    everyone: bool  # no one's own cases: every case, or one chosen lead's
+    lead: bool  # a chosen lead's cases (`who`)
+    search: bool  # `term`
+    status: bool  # `status`
+    phase: bool  # `phase_rank`
+    names: bool  # each row's lead by name (a supervisor's page)
+    per_page: int
+
+
+def _caseload_where(shape: _Shape, *extra, narrowed: bool = True) -> list:
     """Who may see what, plus (when `narrowed`) the search and status chosen."""
     conditions = list(extra)
-    if narrowed and form.q.data:
-        term = form.q.data.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(FamilyCase.search_key.like(f"%{term}%", escape="\\"))
-    if narrowed and form.status.data != "all":
-        conditions.append(FamilyCase.status == form.status.data)
-    if not current_user.sees_every_case:
-        return [_assigned_to(current_user.id, *conditions)]
-    if form.interventionist.data:
-        return [_assigned_to(form.interventionist.data, *conditions)]
-    return conditions
+    if narrowed and shape.search:
+        conditions.append(FamilyCase.search_key.like(bindparam("term"), escape="\\"))
+    if narrowed and shape.status:
+        conditions.append(FamilyCase.status == bindparam("status"))
+    if shape.everyone and not shape.lead:
+        return conditions
+    return [_assigned_to(bindparam("who"), *conditions)]
 
 
-# A row shows its primary contact; each contact's case is the row itself.
-ROW_LOADING = selectinload(FamilyCase.contacts).lazyload(Contact.case)
+# A row shows the case's own fields and what the sections' next steps read,
+# its primary contact's name and relationship (two columns of the same
+# statement, not the case's contacts as records), and the lead's name only
+# where it is shown.
+ROW_COLUMNS = load_only(
+    FamilyCase.reference,
+    FamilyCase.loved_one_name,
+    FamilyCase.preferred_name,
+    FamilyCase.urgency,
+    FamilyCase.phase,
+    FamilyCase.phase_entered_at,
+    FamilyCase.status,
+    FamilyCase.closed_from_phase,
+    FamilyCase.interventionist_id,
+    FamilyCase.co_interventionist_id,
+    FamilyCase.risk_flags,
+    FamilyCase.safety_alert,
+    FamilyCase.version,
+)
+
+PrimaryContact = namedtuple("PrimaryContact", "name relationship_to_loved_one")
+
+
+def _primary_contact(column):
+    """`column` of the case's primary contact, as FamilyCase.primary_contact
+    chooses it: the first active contact marked primary, else the first active one."""
+    return (
+        select(column)
+        .where(Contact.case_id == FamilyCase.id, Contact.archived_at.is_(None))
+        .order_by(Contact.is_primary.desc(), Contact.id)
+        .limit(1)
+        .correlate(FamilyCase)
+        .scalar_subquery()
+    )
+
+
+ROW_CONTACT = (
+    _primary_contact(Contact.name),
+    _primary_contact(Contact.relationship_to_loved_one),
+)
 
 QUEUE_ORDER = (
     FamilyCase.phase_rank,
@@ -67,6 +120,60 @@ QUEUE_ORDER = (
 )
 
 
+@cache
+def _caseload_statements(shape: _Shape) -> tuple[Select, Select, Select]:
+    """The counts by phase, the page of cases, the safety panel."""
+    loading = (
+        ROW_COLUMNS,
+        lazyload(FamilyCase.contacts),
+        lazyload(FamilyCase.co_interventionist),
+        joinedload(FamilyCase.interventionist).load_only(User.name)
+        if shape.names
+        else lazyload(FamilyCase.interventionist),
+    )
+    counts = (
+        select(FamilyCase.phase, func.count())
+        .where(*_caseload_where(shape))
+        .group_by(FamilyCase.phase)
+    )
+    chosen = [FamilyCase.phase_rank == bindparam("phase_rank")] if shape.phase else []
+    rows = (
+        select(FamilyCase, *ROW_CONTACT)
+        .where(*_caseload_where(shape, *chosen))
+        .options(*loading)
+        .order_by(*QUEUE_ORDER)
+        .limit(shape.per_page)
+        .offset(bindparam("offset"))
+    )
+    # Safety first: every open case with an unanswered safety concern, above the
+    # rest and whatever the search or phase shown.
+    alerts = (
+        select(FamilyCase, *ROW_CONTACT)
+        .where(
+            *_caseload_where(
+                shape,
+                FamilyCase.status.in_(OPEN_STATUSES),
+                FamilyCase.safety_alert == true(),
+                narrowed=False,
+            )
+        )
+        .options(*loading)
+        .order_by(*QUEUE_ORDER)
+        .limit(SAFETY_PANEL_SIZE)
+    )
+    return counts, rows, alerts
+
+
+def _with_contacts(found, contacts: dict) -> list[FamilyCase]:
+    """The cases of (case, contact name, relationship) rows; their contacts into `contacts`."""
+    cases = []
+    for case, name, relationship in found:
+        cases.append(case)
+        if name is not None:
+            contacts[case.id] = PrimaryContact(name, relationship)
+    return cases
+
+
 @bp.get("/")
 @staff_required
 def caseload():
@@ -74,58 +181,47 @@ def caseload():
         # Staff land here after sign-in; an administrator's work is the accounts.
         return redirect(url_for("users.index"))
     form = CaseloadFilterForm(request.args)
-    staff = service.staff_names() if current_user.sees_every_case else []
+    everyone = current_user.sees_every_case
+    staff = service.staff_names() if everyone else []
     form.interventionist.choices = options([(0, "Everyone"), *staff])
     if not form.validate():
         return render_template(
             "cases/caseload.html", form=form, page=None, counts={}, groups=[]
         ), 400
-    counts = dict(
-        db.session.execute(
-            select(FamilyCase.phase, func.count())
-            .where(*_caseload_where(form))
-            .group_by(FamilyCase.phase)
-        ).all()
+    shape = _Shape(
+        everyone=everyone,
+        lead=everyone and bool(form.interventionist.data),
+        search=bool(form.q.data),
+        status=form.status.data != "all",
+        phase=bool(form.phase.data),
+        names=everyone,
+        per_page=current_app.config["CASELOAD_PAGE_SIZE"],
     )
-    chosen = [FamilyCase.phase_rank == PHASE_RANKS[form.phase.data]] if form.phase.data else []
-    per_page = current_app.config["CASELOAD_PAGE_SIZE"]
     number = page_number()
-    rows = list(
-        db.session.scalars(
-            select(FamilyCase)
-            .where(*_caseload_where(form, *chosen))
-            .options(ROW_LOADING)
-            .order_by(*QUEUE_ORDER)
-            .limit(per_page)
-            .offset((number - 1) * per_page)
-        )
-    )
+    parameters = {
+        "who": form.interventionist.data if everyone else current_user.id,
+        "status": form.status.data,
+        "offset": (number - 1) * shape.per_page,
+    }
+    if shape.search:
+        term = form.q.data.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        parameters["term"] = f"%{term}%"
+    if shape.phase:
+        parameters["phase_rank"] = PHASE_RANKS[form.phase.data]
+    counts_query, rows_query, alerts_query = _caseload_statements(shape)
+    counts = dict(db.session.execute(counts_query, parameters).all())
+    contacts: dict[int, PrimaryContact] = {}
+    rows = _with_contacts(db.session.execute(rows_query, parameters), contacts)
     total = counts.get(form.phase.data, 0) if form.phase.data else sum(counts.values())
-    page = Page(rows, number, per_page, total)
-    # Safety first: every open case with an unanswered safety concern, above the
-    # rest and whatever the search or phase shown.
-    alerts = list(
-        db.session.scalars(
-            select(FamilyCase)
-            .where(
-                *_caseload_where(
-                    form,
-                    FamilyCase.status.in_(OPEN_STATUSES),
-                    FamilyCase.safety_alert == true(),
-                    narrowed=False,
-                )
-            )
-            .options(ROW_LOADING)
-            .order_by(*QUEUE_ORDER)
-            .limit(SAFETY_PANEL_SIZE)
-        )
-    )
+    page = Page(rows, number, shape.per_page, total)
+    alerts = _with_contacts(db.session.execute(alerts_query, parameters), contacts)
     groups: list[tuple[Phase, list[FamilyCase]]] = []
     for item in rows:
         if not groups or groups[-1][0] != item.phase_enum:
             groups.append((item.phase_enum, []))
         groups[-1][1].append(item)
-    outlook = sections.outlook({c.id: c for c in rows + alerts}.values())
+    shown = list({c.id: c for c in rows + alerts}.values())
+    outlook = sections.outlook(shown)
     return render_template(
         "cases/caseload.html",
         form=form,
@@ -134,7 +230,8 @@ def caseload():
         groups=groups,
         total=sum(counts.values()),
         alerts=alerts,
-        steps={c.id: outlook.next_step(c) for c in rows + alerts},
+        contacts=contacts,
+        steps={c.id: outlook.next_step(c) for c in shown},
         panels=sections.caseload_panels(current_user),
     )
 

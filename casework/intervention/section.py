@@ -2,8 +2,10 @@
 case in the intervention phase, its first readiness blocker (or a bed hold
 running out) as the next step. A page of cases costs one statement."""
 
+from functools import cache
+
 from flask import url_for
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import Select, and_, bindparam, exists, func, select
 
 from casework.cases import sections
 from casework.cases.models import FamilyCase
@@ -27,57 +29,7 @@ from casework.timeutil import format_local, local_today, to_local, utcnow
 def facts(case_ids: list[int]) -> dict[int, readiness.Facts]:
     """Readiness facts of the page's cases in the intervention phase, in one
     statement (correlated counts for the team, letters and rehearsal)."""
-    member = and_(TeamMember.case_id == FamilyCase.id, TeamMember.archived_at.is_(None))
-    speaking = and_(
-        member, TeamMember.role.in_(rules.SPEAKING_ROLES), TeamMember.attends_day.is_(True)
-    )
-    speakers = select(func.count()).where(speaking).correlate(FamilyCase).scalar_subquery()
-    final_letters = (
-        select(func.count())
-        .select_from(TeamMember)
-        .join(Letter, Letter.member_id == TeamMember.id)
-        .where(speaking, Letter.status == "final")
-        .correlate(FamilyCase)
-        .scalar_subquery()
-    )
-    member_chair = exists().where(member, TeamMember.role == "chair").correlate(FamilyCase)
-    items = select(func.count()).where(RehearsalItem.active.is_(True)).scalar_subquery()
-    ticked = (
-        select(func.count())
-        .select_from(RehearsalTick)
-        .join(RehearsalItem, RehearsalItem.id == RehearsalTick.item_id)
-        .where(RehearsalTick.case_id == FamilyCase.id, RehearsalItem.active.is_(True))
-        .correlate(FamilyCase)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(
-            FamilyCase.id,
-            FamilyCase.safety_alert,
-            FamilyCase.risk_flags,
-            CaseSession.starts_at,
-            InterventionPlan.chair_user_id,
-            member_chair.label("member_chair"),
-            speakers.label("speakers"),
-            final_letters.label("final_letters"),
-            Placement.id.label("placement_id"),
-            Placement.level,
-            Placement.bed_held_until,
-            Placement.insurance_verified_by,
-            Placement.insurance_verified_on,
-            Placement.transport_driver,
-            Placement.transport_companion,
-            items.label("items"),
-            ticked.label("ticked"),
-        )
-        .outerjoin(InterventionPlan, InterventionPlan.case_id == FamilyCase.id)
-        .outerjoin(
-            CaseSession,
-            and_(CaseSession.id == InterventionPlan.session_id, CaseSession.status != "cancelled"),
-        )
-        .outerjoin(Placement, and_(Placement.case_id == FamilyCase.id, Placement.chosen.is_(True)))
-        .where(FamilyCase.id.in_(case_ids), FamilyCase.phase == Phase.INTERVENTION.value)
-    )
+    rows = db.session.execute(_facts_statement(), {"case_ids": list(case_ids)})
     now = utcnow()
     found = {}
     for r in rows:
@@ -103,6 +55,65 @@ def facts(case_ids: list[int]) -> dict[int, readiness.Facts]:
             else [],
         )
     return found
+
+
+@cache
+def _facts_statement() -> Select:
+    """Built once per process: the page's case ids go in as a parameter."""
+    member = and_(TeamMember.case_id == FamilyCase.id, TeamMember.archived_at.is_(None))
+    speaking = and_(
+        member, TeamMember.role.in_(rules.SPEAKING_ROLES), TeamMember.attends_day.is_(True)
+    )
+    speakers = select(func.count()).where(speaking).correlate(FamilyCase).scalar_subquery()
+    final_letters = (
+        select(func.count())
+        .select_from(TeamMember)
+        .join(Letter, Letter.member_id == TeamMember.id)
+        .where(speaking, Letter.status == "final")
+        .correlate(FamilyCase)
+        .scalar_subquery()
+    )
+    member_chair = exists().where(member, TeamMember.role == "chair").correlate(FamilyCase)
+    items = select(func.count()).where(RehearsalItem.active.is_(True)).scalar_subquery()
+    ticked = (
+        select(func.count())
+        .select_from(RehearsalTick)
+        .join(RehearsalItem, RehearsalItem.id == RehearsalTick.item_id)
+        .where(RehearsalTick.case_id == FamilyCase.id, RehearsalItem.active.is_(True))
+        .correlate(FamilyCase)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            FamilyCase.id,
+            FamilyCase.safety_alert,
+            FamilyCase.risk_flags,
+            CaseSession.starts_at,
+            InterventionPlan.chair_user_id,
+            member_chair.label("member_chair"),
+            speakers.label("speakers"),
+            final_letters.label("final_letters"),
+            Placement.id.label("placement_id"),
+            Placement.level,
+            Placement.bed_held_until,
+            Placement.insurance_verified_by,
+            Placement.insurance_verified_on,
+            Placement.transport_driver,
+            Placement.transport_companion,
+            items.label("items"),
+            ticked.label("ticked"),
+        )
+        .outerjoin(InterventionPlan, InterventionPlan.case_id == FamilyCase.id)
+        .outerjoin(
+            CaseSession,
+            and_(CaseSession.id == InterventionPlan.session_id, CaseSession.status != "cancelled"),
+        )
+        .outerjoin(Placement, and_(Placement.case_id == FamilyCase.id, Placement.chosen.is_(True)))
+        .where(
+            FamilyCase.id.in_(bindparam("case_ids", expanding=True)),
+            FamilyCase.phase == Phase.INTERVENTION.value,
+        )
+    )
 
 
 def steps(case, found: readiness.Facts | None) -> list[Step]:

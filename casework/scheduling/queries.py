@@ -6,8 +6,9 @@ and `staff_sessions` (what one staff member leads or attends in a window).
 """
 
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Row, Select, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from casework.cases.models import FamilyCase
@@ -35,13 +36,21 @@ def cases_with_upcoming(case_ids: list[int]) -> set[int]:
     )
 
 
-def next_sessions(case_ids: list[int]) -> dict[int, CaseSession]:
-    """Each case's next scheduled session, for a page of cases (one query)."""
-    if not case_ids:
-        return {}
+# A next step or the overview's line needs these of a case's next session.
+NEXT_SESSION_COLUMNS = (
+    CaseSession.id,
+    CaseSession.case_id,
+    CaseSession.kind,
+    CaseSession.title,
+    CaseSession.starts_at,
+)
+
+
+@cache
+def _next_sessions_statement() -> Select:
+    """Built once: the case ids and the time go in as parameters."""
     ranked = (
-        upcoming(CaseSession.case_id.in_(case_ids))
-        .with_only_columns(
+        select(
             CaseSession.id,
             func.row_number()
             .over(
@@ -49,40 +58,54 @@ def next_sessions(case_ids: list[int]) -> dict[int, CaseSession]:
             )
             .label("n"),
         )
-        .order_by(None)
+        .where(
+            CaseSession.status == "scheduled",
+            CaseSession.starts_at >= bindparam("now"),
+            CaseSession.case_id.in_(bindparam("case_ids", expanding=True)),
+        )
         .subquery()
     )
-    found = db.session.scalars(
-        select(CaseSession)
+    return (
+        select(*NEXT_SESSION_COLUMNS)
         .join(ranked, ranked.c.id == CaseSession.id)
         .where(ranked.c.n == 1)
-        # A next step needs the kind and the time: the cases are loaded already,
-        # and who leads or attends is not asked.
-        .options(
-            lazyload(CaseSession.case),
-            lazyload(CaseSession.lead),
-            lazyload(CaseSession.contacts),
-            lazyload(CaseSession.staff),
+    )
+
+
+def next_sessions(case_ids: list[int]) -> dict[int, Row]:
+    """Each case's next scheduled session, for a page of cases (one query): a
+    light row with the session's id, case_id, kind, title and starts_at."""
+    if not case_ids:
+        return {}
+    found = db.session.execute(
+        _next_sessions_statement(), {"now": utcnow(), "case_ids": list(case_ids)}
+    )
+    return {row.case_id: row for row in found}
+
+
+@cache
+def _held_kinds_statement() -> Select:
+    return (
+        select(CaseSession.case_id, CaseSession.kind)
+        .distinct()
+        .where(
+            CaseSession.case_id.in_(bindparam("case_ids", expanding=True)),
+            CaseSession.status == "held",
         )
     )
-    return {session.case_id: session for session in found}
 
 
 def held_kinds(case_ids: list[int]) -> dict[int, set[str]]:
     """The kinds of session each case has held, for a page of cases (one query)."""
     held: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
     if case_ids:
-        rows = db.session.execute(
-            select(CaseSession.case_id, CaseSession.kind)
-            .distinct()
-            .where(CaseSession.case_id.in_(case_ids), CaseSession.status == "held")
-        )
+        rows = db.session.execute(_held_kinds_statement(), {"case_ids": list(case_ids)})
         for case_id, kind in rows:
             held[case_id].add(kind)
     return held
 
 
-def next_session(case_id: int) -> CaseSession | None:
+def next_session(case_id: int) -> Row | None:
     return next_sessions([case_id]).get(case_id)
 
 
@@ -92,9 +115,11 @@ def upcoming_for_case(case_id: int) -> list[CaseSession]:
 
 
 # A list of sessions shows each one's time, title, place and case reference:
-# nobody's contacts, attendees or staff, and the case without its own people.
+# nobody's contacts, attendees or staff, and the case by its reference alone.
 LISTING = (
-    joinedload(CaseSession.case).options(
+    joinedload(CaseSession.case)
+    .load_only(FamilyCase.reference)
+    .options(
         lazyload(FamilyCase.contacts),
         lazyload(FamilyCase.interventionist),
         lazyload(FamilyCase.co_interventionist),
@@ -103,6 +128,24 @@ LISTING = (
     lazyload(CaseSession.contacts),
     lazyload(CaseSession.staff),
 )
+
+
+@cache
+def _staff_sessions_statement(ends: bool, scheduled_only: bool, listing: bool) -> Select:
+    """Built once for each shape: who, from and to go in as parameters."""
+    who = bindparam("who")
+    attending = select(session_staff.c.session_id).where(session_staff.c.user_id == who)
+    query = select(CaseSession).where(
+        or_(CaseSession.lead_id == who, CaseSession.id.in_(attending)),
+        CaseSession.starts_at >= bindparam("start"),
+    )
+    if ends:
+        query = query.where(CaseSession.starts_at < bindparam("end"))
+    if scheduled_only:
+        query = query.where(CaseSession.status == "scheduled")
+    if listing:
+        query = query.options(*LISTING)
+    return query.order_by(CaseSession.starts_at, CaseSession.id)
 
 
 def staff_sessions(
@@ -115,18 +158,8 @@ def staff_sessions(
 ) -> list[CaseSession]:
     """Sessions a staff member leads or attends from `start` (to `end`, UTC),
     soonest first: the calendar, the subscription feed and the week ahead."""
-    attending = select(session_staff.c.session_id).where(session_staff.c.user_id == user_id)
-    query = select(CaseSession).where(
-        or_(CaseSession.lead_id == user_id, CaseSession.id.in_(attending)),
-        CaseSession.starts_at >= start,
-    )
-    if end is not None:
-        query = query.where(CaseSession.starts_at < end)
-    if scheduled_only:
-        query = query.where(CaseSession.status == "scheduled")
-    if listing:
-        query = query.options(*LISTING)
-    return list(db.session.scalars(query.order_by(CaseSession.starts_at, CaseSession.id)))
+    query = _staff_sessions_statement(end is not None, scheduled_only, listing)
+    return list(db.session.scalars(query, {"who": user_id, "start": start, "end": end}))
 
 
 def week_ahead(user_id: int, days: int = 7) -> list[CaseSession]:
