@@ -58,6 +58,9 @@ EXPECTED = {
     # post has nothing to write to (404).
     "portal.intervention": row(LOGIN, 200, 403, 403, 403),
     "portal.intervention_post": row(LOGIN, 404, 403, 403, 403),
+    # The check-in: a kind page while no follow-up is due; a post has nothing to answer (404).
+    "portal.check_in": row(LOGIN, 200, 403, 403, 403),
+    "portal.check_in_post": row(LOGIN, 404, 403, 403, 403),
     # The invitation token is the credential: an unknown one is 404 for everybody.
     "invites.accept": row(404, 404, 404, 404, 404),
     "education.library": CLINICAL,

@@ -2,30 +2,36 @@
 
 A family login reaches its own case only through its own contact record
 (not archived): the reading assigned to that contact, the sessions of the
-case that contact attends, the packets staff shared with the family, and,
-when they are on the family team, their own part of the intervention.
+case that contact attends, the packets staff shared with the family, when
+they are on the family team, their own part of the intervention, and, after
+it, whether a follow-up is due for them to answer (a question, which tells
+them nothing of the record).
 Anything else, whether another member's, another case's, unshared or an id
 no record can have, is a 404. Nothing clinical is ever loaded here.
 Portal views load through these functions and nothing else.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import select
 
+from casework.aftercare import service as aftercare
+from casework.aftercare.models import CheckIn
 from casework.cases.access import fits_column
 from casework.cases.models import Contact
+from casework.domain import followups
 from casework.domain.intervention import ROLES, SPEAKING_ROLES
+from casework.domain.phases import Phase
 from casework.education.models import Assignment, Packet
 from casework.extensions import db
 from casework.intervention import service as intervention
 from casework.intervention.models import InterventionPlan, Letter, TeamMember
 from casework.scheduling.models import CaseSession, session_contacts
 from casework.scheduling.queries import upcoming
-from casework.timeutil import utcnow
+from casework.timeutil import local_today, utcnow
 
 _UNSET = object()
 
@@ -315,3 +321,48 @@ def own_part(member: TeamMember) -> OwnPart:
         if chosen is not None
         else None,
     )
+
+
+# ---- check-ins after the intervention ----------------------------------------------
+#
+# When the case's earliest open follow-up is due (on its day, in its window or
+# overdue, in the practice's time zone), each member with a portal account is
+# asked how they are. The member learns only that: not the pathway, the plan,
+# anyone else's answers, or what staff recorded. Their own check-in is never
+# shown back to them either, beyond "sent".
+
+
+@dataclass(frozen=True)
+class DueCheckIn:
+    due_on: date  # the follow-up's day, which the check-in answers
+    sent: bool  # the member has sent theirs for it already
+
+
+def own_due_check_in() -> DueCheckIn | None:
+    """The follow-up the member is asked about now, or None (nothing due, the
+    case not in support or closed, or no linked contact)."""
+    contact = current_contact()
+    if contact is None:
+        return None
+    case = contact.case
+    if case.phase != Phase.AFTERCARE.value or case.status == "closed":
+        return None
+    follow_up = aftercare.next_open(aftercare.follow_ups(case))
+    if follow_up is None or followups.state(follow_up, local_today()) == followups.UPCOMING:
+        return None
+    sent = db.session.scalar(
+        select(CheckIn.id).where(
+            CheckIn.case_id == contact.case_id,
+            CheckIn.reported_by_contact_id == contact.id,
+            CheckIn.due_on == follow_up.due,
+        )
+    )
+    return DueCheckIn(due_on=follow_up.due, sent=sent is not None)
+
+
+def load_due_check_in() -> DueCheckIn:
+    """The follow-up the member may answer now, or 404."""
+    due = own_due_check_in()
+    if due is None:
+        abort(404)
+    return due

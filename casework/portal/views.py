@@ -26,8 +26,14 @@ from casework.education import service as education
 from casework.education.packet import render_packet
 from casework.forms import ConfirmForm
 from casework.intervention.service import InterventionRuleError, LetterRuleError
-from casework.portal import access, letters
-from casework.portal.forms import BottomLineForm, CommitmentsForm, OwnLetterForm
+from casework.portal import access, check_ins, letters
+from casework.portal.forms import (
+    LOVED_ONE_CHOICES,
+    BottomLineForm,
+    CheckInForm,
+    CommitmentsForm,
+    OwnLetterForm,
+)
 from casework.printing.delivery import ics_response, pdf_response
 from casework.scheduling import ical
 from casework.timeutil import local_today
@@ -56,6 +62,7 @@ def home():
         sessions=access.own_upcoming_sessions(),
         packets=access.own_packets(),
         on_team=access.own_team_member() is not None,
+        check_in=access.own_due_check_in(),
         discloses=True,
     )
     return html
@@ -288,3 +295,76 @@ def _post_commitments(case, member):
         form.own_words.errors = [*form.own_words.errors, str(refused)]
         return _intervention_page(member, {"stop": form}, 422)
     return _saved("stop", "commitments")
+
+
+# ---- the member's check-in after the intervention ---------------------------------
+
+JUST_SENT_KEY = "portal_check_in_sent"
+
+
+def _check_in_page(form=None, status=200, summary="Family member opened the check-in"):
+    """The check-in: the questions while one is due and not sent, a thank-you
+    once it is, and a kind word when nothing is due. It shows nothing of the
+    record, only what the member types (sent back to them with its messages)."""
+    contact = access.current_contact()
+    if contact is None:
+        return render_template("portal/check_in.html", contact=None, due=None), status
+    due = access.own_due_check_in()
+    record(
+        Action.VIEW,
+        case=contact.case,
+        object_type="page",
+        object_id="portal.check_in",
+        summary=summary,
+    )
+    # The thank-you once, straight after sending; a second send is told it arrived.
+    just_sent = bool(session.pop(JUST_SENT_KEY, False)) and status == 200
+    html = render_template(
+        "portal/check_in.html",
+        contact=contact,
+        due=due,
+        form=form if form is not None else CheckInForm(),
+        just_sent=just_sent,
+        interventionist=contact.case.interventionist,
+        loved_one_choices=LOVED_ONE_CHOICES,
+    )
+    return html, status
+
+
+@bp.get("/check-in")
+@family_required
+def check_in():
+    return _check_in_page()
+
+
+@bp.post("/check-in")
+@family_required
+def check_in_post():
+    contact = access.member_contact()
+    due = access.load_due_check_in()
+    form = CheckInForm()
+    if due.sent:
+        return _already_sent()
+    if not form.validate_on_submit():
+        return _check_in_page(form, 422, "Family member's check-in sent back to correct")
+    answers = check_ins.Answers(
+        wellbeing=form.wellbeing.data or "",
+        who5=form.who5_answers(),
+        loved_one_status=form.loved_one_status.data,
+        loved_one_words=form.loved_one_words.data or "",
+        needs=form.needs.data or "",
+    )
+    try:
+        check_ins.send_check_in(contact, due.due_on, answers, current_user._get_current_object())
+    except check_ins.AlreadySent:
+        return _already_sent()
+    except ValueError:  # the instrument refused an answer the form let through
+        abort(422)
+    session[JUST_SENT_KEY] = True
+    return redirect(url_for("portal.check_in"))
+
+
+def _already_sent():
+    """A second send for the same follow-up (another tab, a double-click):
+    nothing is written, and the page says theirs has arrived."""
+    return _check_in_page(status=409, summary="Family member's second check-in not kept")

@@ -134,6 +134,7 @@ def test_a_family_login_passes_no_staff_guard(app, family, client):
         "member_id": 1,
         "placement_id": 1,
         "step": "share",
+        "check_in_id": 1,
     }
     tried = 0
     for rule in app.url_map.iter_rules():
