@@ -96,7 +96,9 @@ def _length(limit: int, what: str):
 
 class CheckInForm(KeptForm):
     wellbeing = TextAreaField(
-        "How are you?", filters=STRIP, validators=_length(MAX_WELLBEING, "this")
+        "How have you been, in a few words?",
+        filters=STRIP,
+        validators=_length(MAX_WELLBEING, "this"),
     )
     q1 = _who5_item(WHO_5.items[0])
     q2 = _who5_item(WHO_5.items[1])
