@@ -51,6 +51,10 @@ def _trends(case) -> list[dict]:
     return result
 
 
+def _module(slug: str) -> EducationModule | None:
+    return db.session.scalar(db.select(EducationModule).where(EducationModule.slug == slug))
+
+
 def _index(case, status=200, pathway_form=None, support_form=None):
     items = service.check_ins(case)
     plan = service.follow_ups(case, items)
@@ -59,9 +63,9 @@ def _index(case, status=200, pathway_form=None, support_form=None):
     latest = items[-1] if items else None
     module = None
     if latest is not None and latest.returned_to_use:
-        module = db.session.scalar(
-            db.select(EducationModule).where(EducationModule.slug == RETURN_TO_USE_MODULE)
-        )
+        module = _module(RETURN_TO_USE_MODULE)
+    pathway = service.current_pathway(case)
+    reading = _module(followups.PATHWAY_READING[pathway.pathway]) if pathway else None
     if pathway_form is None:
         pathway_form = PathwayForm(formdata=None)
         pathway_form.start.data = today
@@ -70,7 +74,8 @@ def _index(case, status=200, pathway_form=None, support_form=None):
     return render_template(
         "aftercare/index.html",
         case=case,
-        pathway=service.current_pathway(case),
+        pathway=pathway,
+        reading=reading,
         history=service.pathway_history(case),
         plan=[(f, followups.state(f, today)) for f in plan],
         next_up=service.next_open(plan),

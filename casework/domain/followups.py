@@ -141,6 +141,16 @@ def milestones(recovery_start: date | None, today: date) -> list[tuple[str, date
     ]
 
 
+# The library module each pathway's families are offered first.
+PATHWAY_READING = {
+    "entered_treatment": "the-first-weeks-of-treatment",
+    "declined": "when-they-say-no",
+    "postponed": "when-they-say-no",
+    "left_treatment_early": "leaving-treatment-early",
+    "returned_to_use": "return-to-use",
+}
+
+
 # ---- what a check-in records ----------------------------------------------------------
 
 METHODS = {
