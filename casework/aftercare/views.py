@@ -223,8 +223,28 @@ def new_check_in(ref):
             return redirect(url_for("notes.edit", ref=ref, note_id=result.note.id))
     names = {str(c.id): c for c in contacts}
     return render_template(
-        "aftercare/check_in_form.html", case=case, form=form, names=names
+        "aftercare/check_in_form.html",
+        case=case,
+        form=form,
+        names=names,
+        commitments=_commitments(case, contacts),
     ), 422 if form.errors else 200
+
+
+def _commitments(case, contacts) -> dict[str, list[str]]:
+    """What each family member committed to stop at the intervention, to review."""
+    from casework.domain.intervention import ENABLING_BEHAVIOURS
+    from casework.intervention import service as intervention
+
+    found = {}
+    for contact in contacts:
+        member = intervention.member_of_contact(case, contact.id)
+        if member is not None:
+            found[str(contact.id)] = [
+                c.own_words or ENABLING_BEHAVIOURS.get(c.behaviour, c.behaviour)
+                for c in intervention.commitments_of(member)
+            ]
+    return found
 
 
 @bp.get("/cases/<ref>/aftercare/check-ins/<int:check_in_id>")

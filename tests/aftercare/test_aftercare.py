@@ -154,3 +154,22 @@ def test_overdue_turns_at_midnight_in_the_practice_time_zone(case, people):
     with frozen_clock(just_after):
         assert section.facts([case.id])[case.id].state == "overdue"
     assert isinstance(late_evening, datetime)
+
+
+def test_the_check_in_form_recalls_each_members_enabling_commitments(case, people, as_user):
+    from casework.intervention import service as intervention
+
+    owner = people["owner"]
+    start(case, owner, days_ago=3)
+    mother = case.active_contacts[0]
+    member = intervention.save_member(
+        case,
+        None,
+        intervention.MemberData(mother, "", "", "speaker", 1, 1, True, True, None),
+    )
+    intervention.set_commitments(
+        case, member, ["giving_money", "other"], "No more rides to the bar"
+    )
+    db.session.commit()
+    form = page(as_user(owner).get(f"/cases/{case.reference}/aftercare/check-ins/new"))
+    assert "Committed to stop: Giving money, or paying debts; No more rides to the bar." in form
