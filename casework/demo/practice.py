@@ -15,7 +15,11 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from casework.aftercare import service as aftercare
+from casework.aftercare.models import CheckIn, MemberCheckIn
 from casework.assessment import service as assessment_service
+from casework.audit.models import Action
+from casework.audit.service import record
 from casework.auth.models import User
 from casework.cases import service as cases_service
 from casework.demo import builders, specs
@@ -178,6 +182,8 @@ class CaseStory:
         self.members: dict[str, object] = {}
         self.placements: dict[str, object] = {}
         self.outcome_at: datetime | None = None
+        # The notes the follow-up check-ins started, to sign, by their place in the story.
+        self.check_in_notes: dict[int, object] = {}
         self.opened = replay.working(
             self.now - DAY * spec["opened_days_ago"], offset_minutes=(index * 37) % 420
         )
@@ -228,6 +234,7 @@ class CaseStory:
         self._portal()
         self._reading()
         self._intervention()
+        self._aftercare()
         self._notes()
 
     def _intake(self) -> None:
@@ -698,6 +705,140 @@ class CaseStory:
             narrative=self._words(spec["narrative"]),
         )
         intervention.record_outcome(self.case, plan, data, self.lead)
+
+    # ---- after the day --------------------------------------------------------------
+
+    def _aftercare(self) -> None:
+        """The follow-up after the day (aftercare.toml): check-ins recorded by
+        the lead with how each family member is, their notes signed, BARC-10
+        and WHO-5 given at them, changes of pathway, the family's supports,
+        and a check-in a family member sent from the portal."""
+        story = specs.aftercare().get(self.spec["loved_one_name"])
+        if story is None:
+            return
+        if self.outcome_at is None or self.day is None:
+            raise ValueError(f"{self.spec['loved_one_name']}: follow-up before the day's outcome")
+        start = to_local(self.day[1]).date()
+        today = to_local(self.now).date()
+        ends = self.entered.get(Phase.CLOSED, self.now)
+
+        def on(entry: dict, at: time) -> datetime:
+            day = start + DAY * entry["day"] if "day" in entry else today - DAY * entry["days_ago"]
+            when = local_to_utc(day, at)
+            if not self.outcome_at < when < ends:
+                raise ValueError(
+                    f"{self.spec['loved_one_name']}: a follow-up on {day} is outside support"
+                )
+            return when
+
+        for entry in story.get("pathway", ()):
+            self.step(on(entry, time(10)), lambda e=entry: self._pathway(e))
+        for n, entry in enumerate(story.get("check_in", ())):
+            when = on(entry, time(11))
+            self.step(when, lambda e=entry, n=n: self._check_in(e, n))
+            self.step(when + timedelta(minutes=25), lambda n=n: self._sign_check_in(n))
+        for entry in story.get("support", ()):
+            self.step(on(entry, time(16)), lambda e=entry: self._support(e))
+        if entry := story.get("family_check_in"):
+            self.step(
+                on(entry, time(20, 30)),
+                lambda: self._family_check_in(entry),
+                actor=self._account(entry["contact"]),
+            )
+
+    def _pathway(self, entry: dict) -> None:
+        aftercare.start_pathway(
+            self.case, entry["pathway"], local_today(), entry["reason"], self.lead
+        )
+
+    def _open_follow_up(self, held, early: int = 1):
+        """The due day of the open follow-up a check-in held on `held` carries out."""
+        for f in aftercare.follow_ups(self.case):
+            if f.kind == "done":
+                continue
+            if f.due - DAY * early <= held <= f.due + DAY * f.window_days:
+                return f.due
+        return None
+
+    def _check_in(self, entry: dict, n: int) -> None:
+        held = local_today()
+        members = entry.get("member", ())
+        data = aftercare.CheckInData(
+            held_on=held,
+            due_on=self._open_follow_up(held),
+            method=entry["method"],
+            reached=[
+                r if r in ("loved_one", "provider") else f"contact:{self.contact(r).id}"
+                for r in entry["reached"]
+            ],
+            loved_one_status=entry.get("status"),
+            days_since_use=entry.get("days_since_use"),
+            returned_to_use=entry.get("returned_to_use", False),
+            return_detail=entry.get("return_detail"),
+            medication=entry.get("medication"),
+            meetings=entry.get("meetings"),
+            work_and_housing=entry.get("work_and_housing"),
+            new_safety_concern=None,
+            narrative=self._words(entry["narrative"]),
+            members=[
+                aftercare.MemberReport(
+                    self.contact(m["contact"]),
+                    m.get("wellbeing"),
+                    m.get("commitments"),
+                    m.get("supports"),
+                )
+                for m in members
+            ],
+        )
+        result = aftercare.record_check_in(self.case, data, self.lead)
+        self.check_in_notes[n] = result.note
+        if "barc10" in entry:
+            builders.give_screening(self.case, self.lead, "BARC-10", entry["barc10"])
+        for m in members:
+            if "who5" in m:
+                reporter = self.contact(m["contact"])
+                builders.give_screening(self.case, self.lead, "WHO-5", m["who5"], reporter=reporter)
+
+    def _sign_check_in(self, n: int) -> None:
+        notes_service.sign(self.case, self.check_in_notes[n], self.lead)
+
+    def _support(self, entry: dict) -> None:
+        aftercare.add_support(
+            self.case,
+            self.contact(entry["contact"]),
+            entry["kind"],
+            entry.get("detail"),
+            local_today(),
+        )
+
+    def _family_check_in(self, entry: dict) -> None:
+        """What the portal's check-in writes: left for staff to review."""
+        contact = self.contact(entry["contact"])
+        account = self.accounts[entry["contact"]]
+        held = local_today()
+        check_in = CheckIn(
+            case_id=self.case.id,
+            held_on=held,
+            due_on=self._open_follow_up(held, early=0),
+            method="portal",
+            reached=[f"contact:{contact.id}"],
+            loved_one_status=entry.get("status"),
+            loved_one_words=entry.get("loved_one_words"),
+            family_reported=True,
+            family_needs=entry.get("needs"),
+            reported_by_contact_id=contact.id,
+            recorded_by_id=account.id,
+        )
+        db.session.add(check_in)
+        db.session.flush()
+        db.session.add(
+            MemberCheckIn(
+                check_in_id=check_in.id, contact_id=contact.id, wellbeing=entry.get("wellbeing")
+            )
+        )
+        record(Action.CREATE, case=self.case, obj=check_in, summary="Family check-in sent")
+        if "who5" in entry:
+            builders.give_screening(self.case, account, "WHO-5", entry["who5"], reporter=contact)
 
     # ---- notes ----------------------------------------------------------------------
 

@@ -41,6 +41,26 @@ and:
     `placement` (a facility), `admitted_hours`, `at_hours` (after the day's
     start, 2 unless given), `narrative` (the note of the day; {family} and
     {loved_one} as in notes.toml). Recording it moves the case to support.
+
+After the day, `aftercare.toml` holds each past-the-day case's follow-up as
+`[story."<loved one's name>"]` (see `aftercare()`). Each entry is dated by
+`day` (days after the first pathway's start: the day of the intervention, or
+of the admission) or `days_ago` (days before the demo is seeded, for what
+must stand the same way relative to today: a follow-up due now, one overdue):
+
+- `[[...check_in]]`: `method`, `reached` ("loved_one" or contacts' names),
+  `status` (domain.followups.LOVED_ONE_STATUSES), `days_since_use`,
+  `returned_to_use` with `return_detail`, `medication`, `meetings`,
+  `work_and_housing`, `narrative` (the note, signed; {family} and
+  {loved_one} as in notes.toml), `barc10` (a BARC-10 total given at the
+  check-in), and `[[...check_in.member]]` (contact, wellbeing, commitments,
+  supports, `who5`: that member's WHO-5 total). A status of left_early or a
+  return to use switches the pathway, as the service does;
+- `[[...pathway]]`: a change of pathway made by staff (pathway, reason);
+- `[[...support]]`: a family member's support (contact, kind, detail);
+- `[...family_check_in]`: a check-in a family member sent from the portal
+  (contact, status, loved_one_words, wellbeing, needs, who5), answering the
+  follow-up open on its day and left waiting for staff to review.
 """
 
 import tomllib
@@ -62,6 +82,11 @@ def practice() -> dict:
 
 def notes() -> dict:
     return load("notes")
+
+
+def aftercare() -> dict[str, dict]:
+    """Each past-the-day case's follow-up story, by the loved one's name."""
+    return load("aftercare")["story"]
 
 
 def synthetic() -> dict:

@@ -44,6 +44,11 @@ CLOSING_REASONS = {
     "declined_services": "Declined services",
     "unreachable": "Unreachable",
     "referred_elsewhere": "Referred elsewhere",
+    # Closing well after post-intervention support.
+    "aftercare_completed": "Aftercare completed",
+    "lost_to_follow_up": "Lost to follow-up",
+    "declined_further_contact": "Declined further contact",
+    "referred_on": "Referred on",
     "other": "Other",
 }
 
