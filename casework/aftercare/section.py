@@ -149,8 +149,10 @@ def init_app(app) -> None:
         sections.Section(
             name="aftercare",
             tab=sections.Tab("Support", "aftercare.index", order=50, blueprint="aftercare"),
+            actions="aftercare/_case_actions.html",
             caseload_panel=("aftercare/_this_week.html", this_week),
             facts=facts,
             steps=steps,
+            record=record,
         ),
     )
