@@ -7,11 +7,13 @@ import pytest
 from flask import abort
 from sqlalchemy import func, select
 
+from casework.aftercare.models import CheckIn
 from casework.assessment.models import Assessment
 from casework.audit.models import Action, AuditEvent
 from casework.cases import service as case_service
 from casework.cases.access import load_case
 from casework.cases.models import FamilyCase
+from casework.education import service as education_service
 from casework.education.models import Packet
 from casework.extensions import db
 from casework.intervention.models import Placement, TeamMember
@@ -47,25 +49,40 @@ def _view_events(case_id: int) -> int:
 @pytest.fixture
 def demo_case(app, runner):
     """The demo case with the most kinds of child record, and one of each: a
-    family getting ready for the intervention (sessions, an assessment, a
-    packet, the team and the treatment lined up)."""
+    family past the intervention (sessions, an assessment, the team, the
+    treatment lined up, check-ins), given a packet of its past reading if
+    the demo printed none for it."""
     result = runner.invoke(args=["seed-demo", "--password", "demo password 1"])
     assert result.exit_code == 0, result.output
     case = db.session.scalar(
         select(FamilyCase)
         .where(
-            FamilyCase.id.in_(select(Packet.case_id)),
             FamilyCase.id.in_(select(CaseSession.case_id)),
             FamilyCase.id.in_(select(Assessment.case_id)),
             FamilyCase.id.in_(select(TeamMember.case_id)),
             FamilyCase.id.in_(select(Placement.case_id)),
+            FamilyCase.id.in_(select(CheckIn.case_id)),
         )
         .order_by(FamilyCase.id)
         .limit(1)
     )
     assert case is not None, (
-        "the demo has a case with sessions, an assessment, a packet, a team and a placement"
+        "the demo has a case with sessions, an assessment, a team, a placement and check-ins"
     )
+    if db.session.scalar(select(Packet.id).where(Packet.case_id == case.id)) is None:
+        given = education_service.assignments_for(case)
+        assert given, "the family was given reading"
+        education_service.create_packet(
+            case,
+            case.interventionist,
+            title="What we read together",
+            family_name=case.active_contacts[0].name.split()[-1],
+            cover_letter=None,
+            versions=[given[0].module_version],
+            include_schedule=False,
+            include_contacts=True,
+        )
+        db.session.commit()
     values = {
         "ref": case.reference,
         "contact_id": case.active_contacts[0].id,
@@ -87,6 +104,9 @@ def demo_case(app, runner):
             select(Placement.id).where(Placement.case_id == case.id).limit(1)
         ),
         "step": "share",
+        "check_in_id": db.session.scalar(
+            select(CheckIn.id).where(CheckIn.case_id == case.id).limit(1)
+        ),
     }
     return case.id, values
 
