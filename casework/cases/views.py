@@ -266,14 +266,31 @@ def new_case():
 def overview(ref):
     case = load_case(ref)
     outlook = sections.outlook([case])
+    events = timeline(case)
     return render_template(
         "cases/overview.html",
         case=case,
-        events=timeline(case),
+        events=events,
+        event_marks=_timeline_marks(case, events),
         steps=outlook.steps(case),
         outlook=outlook,
         overview_sections=sections.overviews(),
     )
+
+
+def _timeline_marks(case, events) -> dict:
+    """What the sections say beside the timeline's records (a held session's
+    note), on the newest event of each record: {event id: [Mark]}."""
+    newest: dict[tuple[str, int], int] = {}
+    for e in events:
+        if e.object_type and (e.object_id or "").isdigit():
+            newest.setdefault((e.object_type, int(e.object_id)), e.id)
+    found = {}
+    for kind in sorted({kind for kind, _ in newest}):
+        ids = sorted(i for k, i in newest if k == kind)
+        for record_id, said in sections.marks(case, kind, ids).items():
+            found[newest[(kind, record_id)]] = said
+    return found
 
 
 @bp.route("/<ref>/edit", methods=["GET", "POST"])
