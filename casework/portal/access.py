@@ -366,3 +366,17 @@ def load_due_check_in() -> DueCheckIn:
     if due is None:
         abort(404)
     return due
+
+
+def own_milestone() -> tuple[str, object] | None:
+    """The latest recovery milestone the family's loved one has reached, as
+    staff last heard (label, day), while the case is in support: something
+    for the portal to celebrate, nothing more of the record."""
+    contact = current_contact()
+    if contact is None or contact.case.phase != "aftercare" or contact.case.status == "closed":
+        return None
+    start = aftercare.recovery_start(aftercare.check_ins(contact.case))
+    reached = [
+        (label, day) for label, day, done in followups.milestones(start, local_today()) if done
+    ]
+    return reached[-1] if reached else None

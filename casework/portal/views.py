@@ -63,6 +63,7 @@ def home():
         packets=access.own_packets(),
         on_team=access.own_team_member() is not None,
         check_in=access.own_due_check_in(),
+        milestone=access.own_milestone(),
         discloses=True,
     )
     return html

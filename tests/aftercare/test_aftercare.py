@@ -173,3 +173,30 @@ def test_the_check_in_form_recalls_each_members_enabling_commitments(case, peopl
     db.session.commit()
     form = page(as_user(owner).get(f"/cases/{case.reference}/aftercare/check-ins/new"))
     assert "Committed to stop: Giving money, or paying debts; No more rides to the bar." in form
+
+
+def test_the_portal_celebrates_a_milestone_with_the_family(case, people, as_user):
+    owner = people["owner"]
+    start(case, owner, days_ago=40)
+    aftercare.record_check_in(
+        case,
+        aftercare.CheckInData(
+            local_today() - timedelta(days=2),
+            None,
+            "phone",
+            ["loved_one"],
+            "in_treatment",
+            31,
+            False,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "Thirty-one days.",
+        ),
+        owner,
+    )
+    db.session.commit()
+    home = page(as_user(people["family"]).get("/portal/"))
+    assert "30 days in recovery" in home and "worth celebrating together" in home
