@@ -175,6 +175,8 @@ EXPECTED.update(
 EXPECTED.update(
     {
         "aftercare.index": STAFF_PAGE,
+        # The aftercare summary (200, application/pdf).
+        "aftercare.summary_pdf": STAFF_PAGE,
         "aftercare.change_pathway": STAFF_FORM_POST,
         "aftercare.add_support": STAFF_FORM_POST,
         "aftercare.new_check_in": STAFF_PAGE,
@@ -198,6 +200,7 @@ PDF_ENDPOINTS = {
     "notes.print_all",
     "intervention.run_sheet",
     "intervention.letter_sheet",
+    "aftercare.summary_pdf",
     "notes.record_pdf",
 }
 JSON_ENDPOINTS = {"notes.record_json"}

@@ -10,6 +10,8 @@ from flask import url_for
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
+from casework.aftercare import service as aftercare_service
+from casework.aftercare.models import CheckIn
 from casework.assessment.models import Assessment
 from casework.cases.access import fits_column, load_child
 from casework.cases.models import Contact
@@ -21,7 +23,7 @@ from casework.intervention.models import Placement, TeamMember
 from casework.notes import service as notes_service
 from casework.notes.models import Note
 from casework.scheduling.models import CaseSession
-from casework.timeutil import utcnow
+from casework.timeutil import local_today, utcnow
 
 # The argument of each case-child route that names the child, and where the
 # value for it comes from (see `records`).
@@ -58,6 +60,8 @@ CHILD_ROUTES = {
     "intervention.letter_sheet": "member_id",
     "intervention.placement": "placement_id",
     "intervention.choose_placement": "placement_id",
+    "aftercare.check_in": "check_in_id",
+    "aftercare.review": "check_in_id",
 }
 OUT_OF_RANGE = [0, -1, 2**31, 2**63 - 1, 2**63, 2**64]
 
@@ -135,6 +139,26 @@ def build_records(case, owner, slug, versions=1):
         None,
         {"facility": "A place", "level": "residential", "financial_relationship": "none"},
     )
+    aftercare_service.start_pathway(case, "declined", local_today(), "Declined", owner)
+    aftercare_service.record_check_in(
+        case,
+        aftercare_service.CheckInData(
+            local_today(),
+            None,
+            "phone",
+            ["loved_one"],
+            "unknown",
+            None,
+            False,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "A call.",
+        ),
+        owner,
+    )
     db.session.commit()
 
 
@@ -156,6 +180,7 @@ def ids_of(case) -> dict:
         "note_id": db.session.scalar(select(Note.id).where(Note.case_id == case.id)),
         "member_id": db.session.scalar(select(TeamMember.id).where(TeamMember.case_id == case.id)),
         "placement_id": db.session.scalar(select(Placement.id).where(Placement.case_id == case.id)),
+        "check_in_id": db.session.scalar(select(CheckIn.id).where(CheckIn.case_id == case.id)),
     }
 
 
