@@ -8,7 +8,8 @@ handler is rolled back when the session is removed). Nothing else commits,
 apart from the command line, which owns its own unit of work.
 """
 
-from flask import Flask, Response
+from flask import Flask, Response, abort
+from sqlalchemy.orm.exc import StaleDataError
 
 from casework.extensions import db
 
@@ -21,6 +22,19 @@ def commit_request(response: Response) -> Response:
         # the error handlers, which roll back: nothing is half-saved.
         db.session.commit()
     return response
+
+
+def flush_or_conflict(
+    message: str = "Someone else changed this a moment ago. Reload the page.",
+) -> None:
+    """Write the request's changes now, so that a record someone else changed
+    a moment ago (a stale version) is a 409 with `message` here, rather than
+    a failed commit at the end of the request."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        abort(409, description=message)
 
 
 def register(app: Flask) -> None:

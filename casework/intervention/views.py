@@ -3,10 +3,9 @@ treatment lined up, the rehearsal, and the day's outcome. Staff only."""
 
 from datetime import time
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit.models import Action
 from casework.audit.service import record
@@ -35,20 +34,13 @@ from casework.printing import render_pdf
 from casework.printing.delivery import pdf_response, practice_details
 from casework.scheduling.models import CaseSession
 from casework.timeutil import local_to_utc, to_local, utcnow
+from casework.transaction import flush_or_conflict
 
 bp = Blueprint("intervention", __name__)
 
 
 def _me():
     return current_user._get_current_object()
-
-
-def _flush_or_conflict() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        abort(409, description="Someone else changed this a moment ago. Reload the page.")
 
 
 def _plan_form(case, plan, formdata=None) -> PlanForm:
@@ -141,7 +133,7 @@ def save_plan(ref):
     except service.InterventionRuleError as exc:
         form.approach.errors = [str(exc)]
         return _index(case, 422, plan_form=form)
-    _flush_or_conflict()
+    flush_or_conflict()
     flash("Plan saved.", "success")
     return redirect(url_for("intervention.index", ref=ref))
 
@@ -258,7 +250,7 @@ def member(ref, member_id):
     except service.InterventionRuleError as exc:
         form.name.errors = [str(exc)]
         return _member_page(case, member, 422, edit_form=form)
-    _flush_or_conflict()
+    flush_or_conflict()
     flash("Saved.", "success")
     return redirect(url_for("intervention.member", ref=ref, member_id=member.id))
 
@@ -298,7 +290,7 @@ def save_letter(ref, member_id):
     except service.LetterRuleError as exc:
         form.body.errors = [str(exc)]
         return _member_page(case, member, 409, letter_form=form)
-    _flush_or_conflict()
+    flush_or_conflict()
     flash("Letter saved.", "success")
     return redirect(url_for("intervention.member", ref=ref, member_id=member.id))
 
@@ -316,7 +308,7 @@ def letter_step(ref, member_id, step):
     except service.LetterRuleError as exc:
         flash(str(exc), "error")
         return _member_page(case, member, 409)
-    _flush_or_conflict()
+    flush_or_conflict()
     flash("Letter shared for review." if step == "share" else "Letter made final.", "success")
     return redirect(url_for("intervention.member", ref=ref, member_id=member.id))
 
@@ -334,7 +326,7 @@ def return_letter(ref, member_id):
     except service.LetterRuleError as exc:
         form.comment.errors = [str(exc)]
         return _member_page(case, member, 409, comment_form=form)
-    _flush_or_conflict()
+    flush_or_conflict()
     flash("Returned to its author with your comment.", "success")
     return redirect(url_for("intervention.member", ref=ref, member_id=member.id))
 
@@ -352,7 +344,7 @@ def reopen_letter(ref, member_id):
     except service.LetterRuleError as exc:
         form.reason.errors = [str(exc)]
         return _member_page(case, member, 409, reason_form=form)
-    _flush_or_conflict()
+    flush_or_conflict()
     flash("Letter reopened. Its history is kept.", "success")
     return redirect(url_for("intervention.member", ref=ref, member_id=member.id))
 
@@ -463,7 +455,7 @@ def _placement_page(case, found: Placement | None):
         except service.InterventionRuleError as exc:
             form.financial_text.errors = [str(exc)]
         else:
-            _flush_or_conflict()
+            flush_or_conflict()
             flash(f"{saved.facility} saved.", "success")
             return redirect(url_for("intervention.index", ref=ref) + "#treatment")
     return render_template(
@@ -551,7 +543,7 @@ def outcome(ref):
         except service.InterventionRuleError as exc:
             form.outcome.errors = [str(exc)]
         else:
-            _flush_or_conflict()
+            flush_or_conflict()
             flash(
                 f"Outcome recorded: {rules.OUTCOMES[data.outcome].lower()}. The case moves to "
                 "post-intervention support. Finish and sign the note of the day.",

@@ -42,6 +42,7 @@ from casework.printing import render_pdf
 from casework.printing.delivery import pdf_response, practice_details
 from casework.scheduling.models import CaseSession
 from casework.timeutil import local_to_utc, to_local, utcnow
+from casework.transaction import flush_or_conflict
 
 bp = Blueprint("notes", __name__)
 
@@ -203,16 +204,6 @@ def _save(case, form: NoteForm, note: Note | None, session, kind):
         return redirect(url_for("notes.show", ref=case.reference, note_id=note.id))
     flash("Draft saved.", "success")
     return redirect(url_for("notes.edit", ref=case.reference, note_id=note.id))
-
-
-def _flush_or_conflict() -> None:
-    """Write now, so that a note someone else changed a moment ago is a 409
-    here rather than a failed commit at the end of the request."""
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        abort(409, description="Someone else acted on this note a moment ago. Reload it.")
 
 
 def _validate(form: NoteForm) -> bool:
@@ -416,7 +407,7 @@ def cosign(ref, note_id):
         return _show(case, note, status=refusal, cosign_form=form)
     try:
         service.cosign(case, note, current_user._get_current_object())
-        _flush_or_conflict()
+        flush_or_conflict("Someone else acted on this note a moment ago. Reload it.")
     except service.NoteRuleError as exc:
         flash(str(exc), "error")
         return _show(case, note, status=409)
@@ -434,7 +425,7 @@ def return_note(ref, note_id):
         return _show(case, note, status=422, return_form=form)
     try:
         service.return_note(case, note, current_user._get_current_object(), form.comment.data)
-        _flush_or_conflict()
+        flush_or_conflict("Someone else acted on this note a moment ago. Reload it.")
     except service.NoteRuleError as exc:
         flash(str(exc), "error")
         return _show(case, note, status=409)
@@ -452,7 +443,7 @@ def review(ref, note_id):
         return _show(case, note, status=422)
     try:
         service.mark_reviewed(case, note, current_user._get_current_object(), form.comment.data)
-        _flush_or_conflict()
+        flush_or_conflict("Someone else acted on this note a moment ago. Reload it.")
     except service.NoteRuleError as exc:
         flash(str(exc), "error")
         return _show(case, note, status=409)

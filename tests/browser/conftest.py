@@ -8,6 +8,8 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
+# axe-core, installed with npm outside the project (CASEWORK_AXE names another copy).
+AXE = Path(os.environ.get("CASEWORK_AXE", "/tmp/axe/node_modules/axe-core/axe.min.js"))  # noqa: S108
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
 
@@ -61,3 +63,12 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def axe_violations(page) -> list:
+    """axe-core's violations on the page (its context needs bypass_csp=True)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
+    ]

@@ -3,20 +3,16 @@ timeout, "Stay signed in" keeps the session without reloading the page, and
 after the timeout a typed assessment survives signing in again."""
 
 import json
-import os
 import time
-from pathlib import Path
 
 import pytest
 
 from casework.auth.models import Role
-from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.browser.conftest import AXE, SCREENSHOTS, axe_violations, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-# axe-core, installed with npm outside the project (CASEWORK_AXE names another copy).
-AXE = Path(os.environ.get("CASEWORK_AXE", "/tmp/axe/node_modules/axe-core/axe.min.js"))  # noqa: S108
 TYPED = "Mother: he drinks most nights, worse since March. He listens to his aunt."
 
 
@@ -40,14 +36,6 @@ def screenshot(page, name: str) -> None:
     """What the screen shows (the dialog sits over the viewport, not the page)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-
-
-def axe_violations(page) -> list:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document)")
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
-    ]
 
 
 def test_the_warning_comes_first_and_stay_signed_in_keeps_the_session(

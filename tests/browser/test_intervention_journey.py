@@ -4,34 +4,23 @@ staff return it with a comment from the member's page, she edits and shares
 again, staff make it final and print the run sheet. Pages pass axe-core;
 the run sheet's pages are turned into pictures to look at."""
 
-import os
 import shutil
 import subprocess
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from casework.auth.models import Role
-from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.browser.conftest import AXE, SCREENSHOTS, axe_violations, sign_in
 from tests.conftest import PASSWORD
 from tests.portal.conftest import contact_of
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(os.environ.get("CASEWORK_AXE", "/tmp/axe/node_modules/axe-core/axe.min.js"))  # noqa: S108
 LETTER = "Dear Marcus,\n\nI love you. I was scared the night you did not come home."
 COMMENT = "Lovely. Add what you hope for, and end by asking him to accept help today."
 MORE = "\n\nWill you go to Cedar Ridge today? The bed is ready."
-
-
-def axe_violations(page) -> list:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document)")
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
-    ]
 
 
 def test_staff_and_family_carry_a_letter_to_final_and_print_the_run_sheet(

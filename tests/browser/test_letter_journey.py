@@ -4,9 +4,7 @@ with a comment (through the service: the staff pages are another change);
 she reads the comment, edits and sends it again; staff make it final and she
 sees it locked. Each state passes axe-core at 390 x 844."""
 
-import os
 from datetime import time, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,13 +16,12 @@ from casework.intervention import service as iv
 from casework.intervention.models import Letter
 from casework.scheduling.models import CaseSession
 from casework.timeutil import local_to_utc, local_today
-from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.browser.conftest import AXE, SCREENSHOTS, axe_violations, sign_in
 from tests.conftest import PASSWORD
 from tests.portal.conftest import contact_of
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(os.environ.get("CASEWORK_AXE", "/tmp/axe/node_modules/axe-core/axe.min.js"))  # noqa: S108
 PHONE = {"width": 390, "height": 844}
 FIRST = (
     "Dear Marcus,\n\nYou are my big brother and I love you. I remember when you taught "
@@ -32,14 +29,6 @@ FIRST = (
 )
 COMMENT = "This is a warm start. Please add one moment you saw yourself, and end with the ask."
 ADDED = "\nLast month you missed Lily's birthday. I was scared. Will you accept help today?"
-
-
-def axe_violations(page) -> list:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document)")
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
-    ]
 
 
 def shot(page, name: str) -> None:

@@ -2,9 +2,7 @@
 saves itself while the interventionist types (and says when), a reload keeps
 it, and signing with the password locks it. The pages pass axe-core."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,21 +12,12 @@ from casework.extensions import db
 from casework.notes.models import Note
 from casework.scheduling.models import CaseSession
 from casework.timeutil import utcnow
-from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.browser.conftest import AXE, SCREENSHOTS, axe_violations, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(os.environ.get("CASEWORK_AXE", "/tmp/axe/node_modules/axe-core/axe.min.js"))  # noqa: S108
 TYPED = "Denise read her letter aloud for the first time and asked to go last."
-
-
-def axe_violations(page) -> list:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document)")
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
-    ]
 
 
 def stored_note() -> Note | None:

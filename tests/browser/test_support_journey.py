@@ -2,9 +2,7 @@
 the day, see the follow-up plan on the Support tab, and record a check-in
 whose note they sign. The Support tab passes axe-core."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,20 +13,10 @@ from casework.education import library
 from casework.extensions import db
 from casework.scheduling.models import CaseSession
 from casework.timeutil import utcnow
-from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.browser.conftest import AXE, SCREENSHOTS, axe_violations, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-AXE = Path(os.environ.get("CASEWORK_AXE", "/tmp/axe/node_modules/axe-core/axe.min.js"))  # noqa: S108
-
-
-def axe_violations(page) -> list:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document)")
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
-    ]
 
 
 def test_an_outcome_starts_the_plan_and_a_check_in_keeps_it(live_server, browser, factory):
