@@ -65,6 +65,10 @@ def shared_sqlite_path(tmp_path_factory):
     return tmp_path_factory.mktemp("run") / "casework.sqlite3"
 
 
+def _has_serial_id(table) -> bool:
+    return "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement is not False
+
+
 @functools.cache
 def _reset_script() -> str:
     """PostgreSQL: every row deleted and every id restarted, in one round trip."""
@@ -73,7 +77,7 @@ def _reset_script() -> str:
     restarts = [
         f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), 1, false)"
         for t in Base.metadata.sorted_tables
-        if "id" in t.c and t.c.id.primary_key and t.c.id.autoincrement is not False
+        if _has_serial_id(t)
     ]
     return "; ".join(deletes + restarts)
 
@@ -86,6 +90,64 @@ def reset_engine(db_kind, database_template):
     engine = create_engine(database_template)
     yield engine
     engine.dispose()
+
+
+# PostgreSQL: the demo practice's rows, per password, seeded once a run and
+# copied back in (COPY) for each test that needs them: seeding takes seconds.
+_DEMO_ROWS: dict[str, dict[str, bytes]] = {}
+
+
+@pytest.fixture
+def seed_demo(app, db_kind):
+    """seed_demo(password): the demo practice in this test's database, as
+    `flask seed-demo --password PW` makes it (on PostgreSQL, the same rows,
+    copied from the run's first seeding with that password)."""
+
+    def seed(password: str) -> None:
+        if db_kind != "postgresql" or password not in _DEMO_ROWS:
+            result = app.test_cli_runner().invoke(args=["seed-demo", "--password", password])
+            assert result.exit_code == 0, result.output
+            if db_kind == "postgresql":
+                _DEMO_ROWS[password] = _copy_rows_out()
+        else:
+            db.session.remove()
+            _copy_rows_in(_DEMO_ROWS[password])
+        db.session.expire_all()
+
+    return seed
+
+
+def _copy_rows_out() -> dict[str, bytes]:
+    db.session.remove()
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        rows = {}
+        for table in Base.metadata.sorted_tables:
+            with cursor.copy(f"COPY {table.name} TO STDOUT") as copy:  # our own table names
+                rows[table.name] = b"".join(bytes(chunk) for chunk in copy)
+        raw.commit()
+        return rows
+    finally:
+        raw.close()
+
+
+def _copy_rows_in(rows: dict[str, bytes]) -> None:
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for table in Base.metadata.sorted_tables:
+            if rows.get(table.name):
+                with cursor.copy(f"COPY {table.name} FROM STDIN") as copy:
+                    copy.write(rows[table.name])
+                if _has_serial_id(table):
+                    cursor.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
+                        f"(SELECT max(id) FROM {table.name}))"
+                    )
+        raw.commit()
+    finally:
+        raw.close()
 
 
 @pytest.fixture

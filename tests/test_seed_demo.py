@@ -85,15 +85,14 @@ def seeded_template(db_kind, database_template, tmp_path_factory):
 
 
 @pytest.fixture
-def seeded(app, runner, db_kind, request):
+def seeded(app, db_kind, request, seed_demo):
     if db_kind == "sqlite":
         template = request.getfixturevalue("seeded_template")
         db.session.remove()
         db.engine.dispose()
         shutil.copy(template, db.engine.url.database)
     else:
-        result = runner.invoke(args=["seed-demo", "--password", PW])
-        assert result.exit_code == 0, result.output
+        seed_demo(PW)
     db.session.expire_all()
 
 

@@ -47,13 +47,12 @@ def _view_events(case_id: int) -> int:
 
 
 @pytest.fixture
-def demo_case(app, runner):
+def demo_case(app, seed_demo):
     """The demo case with the most kinds of child record, and one of each: a
     family past the intervention (sessions, an assessment, the team, the
     treatment lined up, check-ins), given a packet of its past reading if
     the demo printed none for it."""
-    result = runner.invoke(args=["seed-demo", "--password", "demo password 1"])
-    assert result.exit_code == 0, result.output
+    seed_demo("demo password 1")
     case = db.session.scalar(
         select(FamilyCase)
         .where(

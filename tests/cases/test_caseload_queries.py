@@ -25,9 +25,8 @@ def statements(client, path: str) -> list[str]:
 
 
 @pytest.fixture
-def demo(app, runner):
-    result = runner.invoke(args=["seed-demo", "--password", PASSWORD])
-    assert result.exit_code == 0, result.output
+def demo(app, seed_demo):
+    seed_demo(PASSWORD)
     clients = {}
     for who in ("interventionist", "supervisor"):
         clients[who] = app.test_client()

@@ -43,9 +43,8 @@ def text_of(response) -> str:
 
 
 @pytest.fixture
-def demo(app, runner):
-    result = runner.invoke(args=["seed-demo", "--password", PASSWORD])
-    assert result.exit_code == 0, result.output
+def demo(app, seed_demo):
+    seed_demo(PASSWORD)
     notes = db.session.scalars(select(Note)).all()
     assert len(notes) > 50
     secrets = set()
