@@ -265,23 +265,8 @@ def outcome(response):
 # ---- the state every pair starts from ------------------------------------------------
 
 
-@pytest.fixture
-def case_records(people):
-    """The case with one of everything a case-bound route takes an id of: a
-    session tomorrow, a draft assessment (version 1), an assignment and a
-    packet of a practice module, and a signed phone-call note. Built afresh
-    for every test."""
-    case, owner = people["case"], people["owner"]
-    db.session.add(
-        CaseSession(
-            case_id=case.id,
-            lead_id=case.interventionist_id,
-            kind="follow_up",
-            title="Follow-up",
-            starts_at=utcnow() + timedelta(days=1),
-            duration_minutes=60,
-        )
-    )
+# What each area's routes need beyond the session every case here has.
+def _assessment(case, owner):
     db.session.add(
         Assessment(
             case_id=case.id,
@@ -291,6 +276,9 @@ def case_records(people):
             data={"readiness": {"stage": "contemplation", "ruler": 4}},
         )
     )
+
+
+def _education(case, owner):
     module = education_service.write_module(
         owner,
         None,
@@ -314,6 +302,9 @@ def case_records(people):
         include_schedule=False,
         include_contacts=True,
     )
+
+
+def _notes(case, owner):
     note = notes_service.start_contact_note(
         case,
         "phone",
@@ -321,6 +312,9 @@ def case_records(people):
         owner,
     )
     notes_service.sign(case, note, owner)
+
+
+def _intervention(case, owner):
     intervention_service.ensure_plan(case)
     intervention_service.save_member(
         case,
@@ -334,6 +328,9 @@ def case_records(people):
         None,
         {"facility": "Harbor House", "level": "residential", "financial_relationship": "none"},
     )
+
+
+def _aftercare(case, owner):
     aftercare_service.start_pathway(case, "declined", local_today(), "Declined on the day", owner)
     aftercare_service.record_check_in(
         case,
@@ -354,6 +351,42 @@ def case_records(people):
         ),
         owner,
     )
+
+
+RECORDS_BY_AREA = {
+    "assessment": _assessment,
+    "education": _education,
+    "notes": _notes,
+    "intervention": _intervention,
+    "aftercare": _aftercare,
+}
+
+
+@pytest.fixture
+def case_records(people, request):
+    """The case with what the endpoint under test takes an id of: a session
+    tomorrow for every area, and for the endpoint's own area a draft
+    assessment (version 1), an assignment and a packet of a practice module,
+    a signed phone-call note, the intervention's team member and placement,
+    or a follow-up pathway and a check-in. Built afresh for every test."""
+    case, owner = people["case"], people["owner"]
+    db.session.add(
+        CaseSession(
+            case_id=case.id,
+            lead_id=case.interventionist_id,
+            kind="follow_up",
+            title="Follow-up",
+            starts_at=utcnow() + timedelta(days=1),
+            duration_minutes=60,
+        )
+    )
+    params = getattr(request.node, "callspec", None)
+    area = params.params.get("endpoint", "").split(".")[0] if params else ""
+    builders = (
+        [RECORDS_BY_AREA[area]] if area in RECORDS_BY_AREA else list(RECORDS_BY_AREA.values())
+    )
+    for build in builders:
+        build(case, owner)
     db.session.commit()
     return case
 
