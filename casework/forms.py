@@ -89,6 +89,11 @@ def optional_text(max_length: int):
     return [Optional(), Length(max=max_length)]
 
 
+def optional_field(max_length: int) -> dict:
+    """A field's keywords for optional text: at most `max_length`, blank kept as None."""
+    return {"validators": optional_text(max_length), "filters": [blank_to_none]}
+
+
 def strip_text(value):
     """Surrounding spaces off what was typed (a WTForms filter)."""
     return value.strip() if isinstance(value, str) else value

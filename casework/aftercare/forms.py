@@ -13,11 +13,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casework.domain import followups, risk
-from casework.forms import STRIP, KeptForm, MultiCheckboxField, blank_to_none, options
-
-
-def _text(max_length: int):
-    return {"validators": [Optional(), Length(max=max_length)], "filters": [blank_to_none]}
+from casework.forms import (
+    STRIP,
+    KeptForm,
+    MultiCheckboxField,
+    optional_field,
+    options,
+)
 
 
 class MemberReportForm(FlaskForm):
@@ -25,13 +27,13 @@ class MemberReportForm(FlaskForm):
         csrf = False  # part of the check-in form, which carries the token
 
     contact_id = HiddenField()
-    wellbeing = StringField("How they are", **_text(500))
+    wellbeing = StringField("How they are", **optional_field(500))
     commitments = SelectField(
         "Keeping their commitments to stop enabling",
         choices=options({"": "Not discussed", **followups.COMMITMENTS}),
         default="",
     )
-    supports_attended = StringField("Their supports since the last check-in", **_text(300))
+    supports_attended = StringField("Their supports since the last check-in", **optional_field(300))
 
 
 class CheckInForm(KeptForm):
@@ -50,10 +52,10 @@ class CheckInForm(KeptForm):
         validators=[Optional(), NumberRange(0, 36500, message="A number of days from 0.")],
     )
     returned_to_use = BooleanField("A return to use since the last check-in")
-    return_detail = TextAreaField("What happened", **_text(1000))
-    medication = StringField("Medication for addiction treatment", **_text(300))
-    meetings = StringField("Mutual-help meetings", **_text(300))
-    work_and_housing = StringField("Changes in work or housing", **_text(500))
+    return_detail = TextAreaField("What happened", **optional_field(1000))
+    medication = StringField("Medication for addiction treatment", **optional_field(300))
+    meetings = StringField("Mutual-help meetings", **optional_field(300))
+    work_and_housing = StringField("Changes in work or housing", **optional_field(500))
     new_safety_concern = SelectField(
         "A new safety concern",
         choices=options({"": "None", **{k: v[0] for k, v in risk.FLAGS.items()}}),
@@ -77,5 +79,5 @@ class PathwayForm(FlaskForm):
 class SupportForm(FlaskForm):
     contact_id = SelectField("Family member", coerce=int)
     kind = SelectField("Support", choices=options(followups.SUPPORTS))
-    detail = StringField("Which group or counsellor", **_text(300))
+    detail = StringField("Which group or counsellor", **optional_field(300))
     started_on = DateField("Since", validators=[Optional()])

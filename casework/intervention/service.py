@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from casework.audit.models import Action
 from casework.audit.service import record
 from casework.domain import intervention as rules
-from casework.domain import readiness, risk
+from casework.domain import readiness
 from casework.domain.intervention import LetterRuleError
 from casework.domain.phases import Phase, Transition
 from casework.extensions import db
+from casework.intervention import queries
 from casework.intervention.models import (
     AriseEscalation,
     BottomLine,
@@ -414,44 +415,12 @@ def set_tick(case, item: RehearsalItem, done: bool, user) -> None:
 # ---- readiness ---------------------------------------------------------------------------
 
 
-def readiness_facts(
-    case, plan: InterventionPlan | None, now: datetime | None = None
-) -> readiness.Facts:
-    members = team(case)
-    speakers = [m for m in members if m.speaks and m.attends_day]
-    chosen = chosen_placement(case)
-    items = rehearsal_items()
-    done = ticks(case)
-    session = plan.session if plan is not None else None
-    day_at = session.starts_at if session is not None and session.status != "cancelled" else None
-    # The assessment keeps the alert on the case: a safety flag with no plan or review.
-    unplanned = (
-        [risk.FLAGS[f][0] for f in risk.open_safety_flags(case.risk_flags or [])]
-        if case.safety_alert
-        else []
+def readiness_of(case) -> readiness.Readiness:
+    """The case's readiness for the day, most important first."""
+    rehearsal_items()  # the practice's checklist exists before it is counted
+    return readiness.assess(
+        queries.readiness_facts([case.id], intervention_phase_only=False)[case.id]
     )
-    return readiness.Facts(
-        now=now or utcnow(),
-        date_set=day_at is not None,
-        day_at=day_at,
-        chair=bool(plan and plan.chair_user_id) or any(m.role == "chair" for m in members),
-        speakers=len(speakers),
-        speakers_with_final_letters=sum(
-            1 for m in speakers if m.letter is not None and m.letter.status == "final"
-        ),
-        placement_chosen=chosen is not None,
-        bed_held_until=chosen.bed_held_until if chosen else None,
-        bed_needed=chosen is None or chosen.level not in rules.NO_BED,
-        insurance_verified=bool(chosen and chosen.insurance_verified),
-        transport_set=bool(chosen and chosen.transport_set),
-        rehearsal_items=len(items),
-        rehearsal_ticked=sum(1 for i in items if i.id in done),
-        unplanned_safety_flags=unplanned,
-    )
-
-
-def readiness_of(case, plan: InterventionPlan | None = None) -> readiness.Readiness:
-    return readiness.assess(readiness_facts(case, plan if plan is not None else plan_for(case)))
 
 
 # ---- the day's outcome ------------------------------------------------------------------

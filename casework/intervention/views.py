@@ -85,7 +85,7 @@ def _index(case, status=200, **forms):
         plan=plan,
         members=members,
         placements=service.placements(case),
-        readiness=service.readiness_of(case, plan),
+        readiness=service.readiness_of(case),
         plan_form=plan_form,
         rehearsal_form=rehearsal_form,
         items=items,
@@ -313,40 +313,48 @@ def letter_step(ref, member_id, step):
     return redirect(url_for("intervention.member", ref=ref, member_id=member.id))
 
 
+def _letter_with_words(ref, member_id, form, form_key: str, act, done: str):
+    """A step of the letter that needs a few words (a comment, a reason):
+    the form again with its message (422), the rule's refusal (409), or done."""
+    case = load_case(ref)
+    member = _member(case, member_id)
+    if not form.validate_on_submit():
+        return _member_page(case, member, 422, **{form_key: form})
+    words = next(f for f in form if f.name != "csrf_token")
+    try:
+        act(case, member, _me(), words.data)
+    except service.LetterRuleError as exc:
+        words.errors = [str(exc)]
+        return _member_page(case, member, 409, **{form_key: form})
+    flush_or_conflict()
+    flash(done, "success")
+    return redirect(url_for("intervention.member", ref=ref, member_id=member.id))
+
+
 @bp.post("/cases/<ref>/intervention/members/<int:member_id>/letter/return")
 @clinical_required
 def return_letter(ref, member_id):
-    case = load_case(ref)
-    member = _member(case, member_id)
-    form = CommentForm()
-    if not form.validate_on_submit():
-        return _member_page(case, member, 422, comment_form=form)
-    try:
-        service.return_letter(case, member, _me(), form.comment.data)
-    except service.LetterRuleError as exc:
-        form.comment.errors = [str(exc)]
-        return _member_page(case, member, 409, comment_form=form)
-    flush_or_conflict()
-    flash("Returned to its author with your comment.", "success")
-    return redirect(url_for("intervention.member", ref=ref, member_id=member.id))
+    return _letter_with_words(
+        ref,
+        member_id,
+        CommentForm(),
+        "comment_form",
+        service.return_letter,
+        "Returned to its author with your comment.",
+    )
 
 
 @bp.post("/cases/<ref>/intervention/members/<int:member_id>/letter/reopen")
 @clinical_required
 def reopen_letter(ref, member_id):
-    case = load_case(ref)
-    member = _member(case, member_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        return _member_page(case, member, 422, reason_form=form)
-    try:
-        service.reopen_letter(case, member, _me(), form.reason.data)
-    except service.LetterRuleError as exc:
-        form.reason.errors = [str(exc)]
-        return _member_page(case, member, 409, reason_form=form)
-    flush_or_conflict()
-    flash("Letter reopened. Its history is kept.", "success")
-    return redirect(url_for("intervention.member", ref=ref, member_id=member.id))
+    return _letter_with_words(
+        ref,
+        member_id,
+        ReasonForm(),
+        "reason_form",
+        service.reopen_letter,
+        "Letter reopened. Its history is kept.",
+    )
 
 
 @bp.post("/cases/<ref>/intervention/members/<int:member_id>/bottom-line")
