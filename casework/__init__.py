@@ -24,6 +24,7 @@ AREAS = (
     "education",
     "intervention",
     "aftercare",
+    "consent",
     "portal",
 )
 

@@ -11,6 +11,7 @@ from casework.assessment.models import (
 from casework.audit.models import AuditEvent
 from casework.auth.models import User
 from casework.cases.models import Contact, FamilyCase, PhaseChange, ReferenceCounter
+from casework.consent.models import Consent, ConsentKind, Disclosure, consent_recipients
 from casework.education.models import Assignment, EducationModule, ModuleVersion, Packet
 from casework.intervention.models import (
     AriseEscalation,
@@ -66,6 +67,10 @@ __all__ = [
     "SafetyReview",
     "Screening",
     "AuditEvent",
+    "Consent",
+    "ConsentKind",
+    "Disclosure",
+    "consent_recipients",
     "CalendarFeed",
     "CaseSession",
     "Contact",
