@@ -26,6 +26,7 @@ class Action(StrEnum):
     RETURN = "return"
     REVIEW = "review"
     SAVE_DRAFT = "save_draft"
+    FEED_FETCH = "feed_fetch"
 
 
 class AuditEvent(db.Model):
