@@ -27,16 +27,16 @@ CRISIS_LINES: tuple[CrisisLine, ...] = (
     ),
 )
 
-# The wording of 42 CFR 2.32(a)(1), carried by every page and PDF that
-# discloses case information outside staff.
+# The wording of 42 CFR 2.32(a)(1) as amended in 2024 (89 FR 12472), carried by
+# every page and PDF that discloses case information outside staff.
 REDISCLOSURE_STATEMENT = (
-    "This record which has been disclosed to you is protected by federal confidentiality "
+    "This record which has been disclosed to you is protected by Federal confidentiality "
     "rules (42 CFR part 2). These rules prohibit you from using or disclosing this record, "
     "or testimony that describes the information contained in this record, in any civil, "
     "criminal, administrative, or legislative proceedings by any Federal, State, or local "
     "authority, against the patient, unless authorized by the consent of the patient, except "
     "as provided at 42 CFR 2.12(c)(5) or as authorized by a court in accordance with "
-    "42 CFR 2.64 or 2.65. In addition, the federal rules prohibit you from making any other "
+    "42 CFR 2.64 or 2.65. In addition, the Federal rules prohibit you from making any other "
     "use or disclosure of this record unless at least one of the following applies: "
     "(i) Further use or disclosure is expressly permitted by the written consent of the "
     "individual whose information is being disclosed in this record or as otherwise "

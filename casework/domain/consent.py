@@ -60,12 +60,13 @@ STATUS_LABELS = {
     Status.REVOKED: "Revoked",
 }
 
-# 42 CFR 2.31(a)(6): the patient's right to revoke, and how. Printed on every
-# form and shown in the portal before signing.
+# 42 CFR 2.31(a)(6) (2024): the patient's right to revoke in writing, except
+# where the practice has already acted on the consent, and how. Printed on
+# every form and shown in the portal before signing.
 REVOCATION_STATEMENT = (
-    "You may revoke this consent at any time, except for information already "
-    "shared because of it. To revoke it, tell your interventionist in writing "
-    "or by telephone, or use the Revoke button in the family portal. "
+    "You may revoke this consent in writing at any time, except for information "
+    "already shared because of it. To revoke it, write to your interventionist "
+    "(a letter or an email), or use the Revoke button in the family portal. "
     "Revocation takes effect as soon as it is recorded."
 )
 
