@@ -5,6 +5,7 @@ import os
 
 from flask import Flask, abort, request
 from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from casework import config as settings
 from casework.extensions import csrf, db, limiter, login_manager, migrate
@@ -45,6 +46,11 @@ def create_app(config: dict | None = None) -> Flask:
     if config and config.get("TESTING"):
         app.testing = True
     settings.load(app, config)
+    if app.config["PROXY_COUNT"]:
+        # Behind N proxies: the client's address and scheme as the Nth proxy
+        # back saw them. The Host header is the client's own (proxies pass it on).
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
@@ -90,11 +96,20 @@ def create_app(config: dict | None = None) -> Flask:
             return {"status": "unavailable"}, 503
         return {"status": "ok"}
 
-    @app.before_request
     def refuse_nul_characters():
-        """No form takes a NUL character, and PostgreSQL cannot store one: 400."""
-        if any("\x00" in value for _, values in request.values.lists() for value in values):
+        """No page's address holds a NUL character (404), no form takes one
+        (400), and PostgreSQL can neither store nor compare one. First of the
+        request hooks, before any of them reads the database with the path."""
+        if "\x00" in request.path:
+            abort(404)
+        if any(
+            "\x00" in name or "\x00" in value
+            for name, values in request.values.lists()
+            for value in values
+        ):
             abort(400)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_nul_characters)
 
     @app.after_request
     def security_headers(response):
@@ -104,6 +119,8 @@ def create_app(config: dict | None = None) -> Flask:
         response.headers["X-Frame-Options"] = "DENY"
         if response.mimetype == "text/html":
             response.headers["Cache-Control"] = "no-store"
+        if app.config["HTTPS_ONLY"]:
+            response.headers["Strict-Transport-Security"] = f"max-age={app.config['HSTS_SECONDS']}"
         return response
 
     return app
