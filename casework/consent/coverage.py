@@ -56,25 +56,35 @@ def _terms_for(consent: Consent, contact_id: int) -> rules.Terms:
     )
 
 
+def _learn(contact) -> tuple[list[Consent], dict[str, Consent]]:
+    cache = g.setdefault(_CACHE, {}) if has_app_context() else {}
+    if contact.id not in cache:
+        today = local_today()
+        consents, by_scope = [], {}
+        for consent in _signed_naming(contact):
+            terms = _terms_for(consent, contact.id)
+            if rules.status(terms, today) is not rules.Status.ACTIVE:
+                continue
+            consents.append(consent)
+            for scope in sorted(terms.scopes):
+                if scope not in by_scope and rules.covers(
+                    terms, today=today, scope=scope, recipient_contact_id=contact.id
+                ):
+                    by_scope[scope] = consent
+        cache[contact.id] = (consents, by_scope)
+    return cache[contact.id]
+
+
+def in_effect(contact) -> list[Consent]:
+    """The loved one's consents that name this family member and are in
+    effect today, most recently signed first."""
+    return _learn(contact)[0] if contact is not None else []
+
+
 def covering(contact) -> dict[str, Consent]:
     """{scope: the consent that covers it} for this family member today:
     the most recently signed consent in effect for each scope it includes."""
-    if contact is None:
-        return {}
-    cache = g.setdefault(_CACHE, {}) if has_app_context() else {}
-    if contact.id in cache:
-        return cache[contact.id]
-    today = local_today()
-    found: dict[str, Consent] = {}
-    for consent in _signed_naming(contact):
-        terms = _terms_for(consent, contact.id)
-        for scope in terms.scopes:
-            if scope not in found and rules.covers(
-                terms, today=today, scope=scope, recipient_contact_id=contact.id
-            ):
-                found[scope] = consent
-    cache[contact.id] = found
-    return found
+    return _learn(contact)[1] if contact is not None else {}
 
 
 def member_may_see(contact, scope: rules.Scope | str) -> Consent | None:

@@ -24,6 +24,7 @@ from casework.timeutil import to_local, utcnow
 CHANNELS = {
     "portal_page": "Family portal page",
     "portal_pdf": "Family portal download (PDF)",
+    "portal_file": "Family portal download (calendar file)",
     "export": "Case record export",
     "provider": "Contact with a treatment provider",
 }
@@ -58,15 +59,17 @@ def record_disclosure(
         disclosed_at=utcnow(),
     )
     db.session.add(row)
-    db.session.flush()  # the audit event names the row
     label = SCOPE_LABELS.get(scope, scope)
-    under = f" under consent {consent.id}" if consent is not None else ""
     # Information leaving staff is an export in the audit log (kept off the
     # case timeline, which a page view in the portal would otherwise flood).
+    # It names the consent it rests on; nothing is flushed here, so that a
+    # page's disclosures and events are written together at its commit.
     event = record(
         Action.EXPORT,
-        obj=row,
-        summary=f"Disclosed to {recipient[:120]} ({CHANNELS[channel].lower()}): {label}{under}",
+        obj=consent,
+        object_type="Consent" if consent is not None else "Disclosure",
+        summary=f"Disclosed to {recipient[:120]} ({CHANNELS[channel].lower()}): {label}"
+        + ("" if consent is not None else " (no consent)"),
     )
     event.case_id = case_id
     return row

@@ -102,6 +102,14 @@ def test_the_accounting_lists_each_disclosure_with_its_consent(family, factory, 
     assert (second.consent_label, second.by) == ("No consent", "Olivia Owner")
     assert disclosures.accounting(family["other_case"].id) == []
 
-    events = db.session.query(AuditEvent).filter_by(object_type="Disclosure", case_id=case.id).all()
-    assert len(events) == 2
+    events = (
+        db.session.query(AuditEvent)
+        .filter(AuditEvent.case_id == case.id, AuditEvent.summary.startswith("Disclosed to"))
+        .order_by(AuditEvent.id)
+        .all()
+    )
+    assert [(e.action, e.object_type, e.object_id) for e in events] == [
+        ("export", "Consent", str(given.id)),
+        ("export", "Disclosure", None),
+    ]
     assert all("Upcoming" not in e.summary for e in events)  # the kind, never the content
