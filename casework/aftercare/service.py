@@ -52,7 +52,7 @@ def start_pathway(case, pathway: str, start: date, reason: str, user) -> Pathway
         Action.UPDATE,
         case=case,
         obj=change,
-        summary=f"Follow-up pathway: {followups.PATHWAYS[pathway].lower()} from {start:%b %-d, %Y}",
+        summary=f"Follow-up pathway set from {start:%b %-d, %Y}",
     )
     return change
 
@@ -248,7 +248,7 @@ def add_support(case, contact, kind: str, detail: str | None, started_on: date |
         Action.CREATE,
         case=case,
         object_type="FamilySupport",
-        summary=f"Support added for {contact.name}: {followups.SUPPORTS[kind]}",
+        summary=f"Support added for {contact.name}",
     )
 
 

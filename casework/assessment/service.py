@@ -119,7 +119,7 @@ def raise_flag(case, user, flag: str, source: str) -> None:
         Action.UPDATE,
         case=case,
         object_type="RaisedFlag",
-        summary=f"{risk.FLAGS[flag][0]} raised: {source}",
+        summary="Risk flag raised",
     )
 
 
@@ -159,13 +159,12 @@ def save_draft(case, user, data: dict) -> Assessment:
     elif assessment.locked:
         raise AssessmentLocked()
     assessment.data = data
-    flags = refresh_flags(case)
+    refresh_flags(case)
     record(
         Action.UPDATE,
         case=case,
         obj=assessment,
-        summary=f"Assessment version {assessment.number} saved as a draft"
-        + (f"; flags: {', '.join(risk.FLAGS[f][0] for f in flags)}" if flags else ""),
+        summary=f"Assessment version {assessment.number} saved as a draft",
     )
     return assessment
 
@@ -201,7 +200,8 @@ def revise(case, user, reason: str) -> Assessment:
         Action.CREATE,
         case=case,
         obj=new,
-        summary=f"Assessment version {new.number} started: {reason}",
+        summary=f"Assessment version {new.number} started",
+        reason=reason,
     )
     return new
 
@@ -231,7 +231,7 @@ def record_screening(
         Action.CREATE,
         case=case,
         obj=screening,
-        summary=f"{code} recorded: {result.total} ({result.band})",
+        summary="Screening recorded",
     )
     return screening
 

@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, bindparam, event
+from sqlalchemy import JSON, ForeignKey, Index, String, bindparam, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from casework.extensions import db
@@ -26,6 +26,14 @@ class Action(StrEnum):
     RETURN = "return"
     REVIEW = "review"
     SAVE_DRAFT = "save_draft"
+    # A page listing cases (caseload, search, calendar): the references shown.
+    LIST = "list"
+    # An interventionist opens a case outside their reach in an emergency.
+    BREAK_GLASS = "break_glass"
+    # Clinical access given from the web waits for a supervisor's word.
+    ACCESS_REQUESTED = "access_requested"
+    ACCESS_CONFIRMED = "access_confirmed"
+    ACCESS_DECLINED = "access_declined"
     FEED_FETCH = "feed_fetch"
 
 
@@ -47,8 +55,14 @@ class AuditEvent(db.Model):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(255))
-    # A plain sentence for the case timeline ("Moved to Assessment").
+    # A plain sentence for the case timeline ("Moved to Assessment"): what
+    # happened to which record, never its clinical content.
     summary: Mapped[str | None] = mapped_column(String(500))
+    # Why, in the user's own words (an override, a reassignment): shown on the
+    # case's timeline to those who may see the case, never in the admin's log.
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    # The case references a list page showed (caseload, search, calendar).
+    cases_shown: Mapped[list | None] = mapped_column(JSON)
 
     actor = relationship("User", lazy="raise")
     case = relationship("FamilyCase", lazy="raise")

@@ -20,6 +20,7 @@ class TimelineEntry(NamedTuple):
     occurred_at: datetime
     action: str
     summary: str | None
+    reason: str | None
     object_type: str | None
     object_id: str | None
     actor: Actor | None
@@ -33,6 +34,7 @@ def timeline(case, limit: int = 100) -> list[TimelineEntry]:
             AuditEvent.occurred_at,
             AuditEvent.action,
             AuditEvent.summary,
+            AuditEvent.reason,
             AuditEvent.object_type,
             AuditEvent.object_id,
             User.name,
@@ -43,5 +45,5 @@ def timeline(case, limit: int = 100) -> list[TimelineEntry]:
         .limit(limit)
     )
     return [
-        TimelineEntry(*row[:6], Actor(row.name) if row.name is not None else None) for row in rows
+        TimelineEntry(*row[:7], Actor(row.name) if row.name is not None else None) for row in rows
     ]

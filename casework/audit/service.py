@@ -34,14 +34,17 @@ def record(
     object_type: str | None = None,
     object_id=None,
     summary: str | None = None,
+    reason: str | None = None,
     actor=None,
 ) -> AuditEvent:
     """Add an audit event to the session (the view's commit writes it).
 
     The actor is, in order: the one given, the signed-in user of the request,
-    the user of an enclosing `acting_as` block.
+    the user of an enclosing `acting_as` block. `summary` says what happened to
+    which record, never the record's clinical content; `reason` holds the
+    user's own words for why (kept off the admin's log).
     """
-    event = AuditEvent(**_values(action, obj, object_type, object_id, summary, actor))
+    event = AuditEvent(**_values(action, obj, object_type, object_id, summary, reason, actor))
     if case is not None:
         event.case = case  # works before the new case has its id
     db.session.add(event)
@@ -64,7 +67,25 @@ def record_together(*events: dict) -> None:
     db.session.execute(insert(AuditEvent.__table__), rows)
 
 
-def _values(action, obj=None, object_type=None, object_id=None, summary=None, actor=None) -> dict:
+def record_list(references) -> AuditEvent:
+    """A page that lists cases by name: one event naming the references shown."""
+    shown = list(dict.fromkeys(references))
+    event = AuditEvent(
+        **_values(
+            Action.LIST,
+            object_type="page",
+            object_id=request.endpoint if has_request_context() else None,
+            summary=f"List of {len(shown)} case{'' if len(shown) == 1 else 's'} shown",
+        ),
+        cases_shown=shown,
+    )
+    db.session.add(event)
+    return event
+
+
+def _values(
+    action, obj=None, object_type=None, object_id=None, summary=None, reason=None, actor=None
+) -> dict:
     """An event's columns but its case and time; the actor as `record` says."""
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
@@ -85,4 +106,5 @@ def _values(action, obj=None, object_type=None, object_id=None, summary=None, ac
         "ip": ip,
         "user_agent": agent,
         "summary": summary[:500] if summary else None,
+        "reason": reason[:1000] if reason else None,
     }

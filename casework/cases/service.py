@@ -152,13 +152,10 @@ def change_phase(
     words = {
         "forward": f"Moved from {transition.src.label} to {transition.dst.label}",
         "back": f"Moved back from {transition.src.label} to {transition.dst.label}",
-        "close": f"Closed from {transition.src.label} "
-        f"({phases.CLOSING_REASONS.get(closing_reason or '', '')})",
+        "close": f"Closed from {transition.src.label}",
         "reopen": f"Reopened into {transition.dst.label}",
     }[transition.kind]
-    if transition.reason:
-        words += f": {transition.reason}"
-    record(Action.PHASE_CHANGE, case=case, obj=change, summary=words)
+    record(Action.PHASE_CHANGE, case=case, obj=change, summary=words, reason=transition.reason)
     return change
 
 
@@ -168,7 +165,8 @@ def override_gate(case: FamilyCase, blockers: list[str], reason: str) -> None:
         Action.OVERRIDE,
         case=case,
         obj=case,
-        summary=f"Supervisor override of the safety gate ({'; '.join(blockers)}): {reason}",
+        summary="Supervisor override of the safety gate",
+        reason=reason,
     )
 
 
@@ -186,7 +184,8 @@ def reassign(case: FamilyCase, lead: User, co: User | None, reason: str) -> None
         Action.REASSIGN,
         case=case,
         obj=case,
-        summary=f"Reassigned ({'; '.join(parts) or 'no change'}): {reason}",
+        summary=f"Reassigned ({'; '.join(parts) or 'no change'})",
+        reason=reason,
     )
 
 
@@ -217,5 +216,9 @@ def archive_contact(case: FamilyCase, contact: Contact, reason: str) -> None:
     contact.archive_reason = reason
     contact.is_primary = False
     record(
-        Action.UPDATE, case=case, obj=contact, summary=f"Archived contact {contact.name}: {reason}"
+        Action.UPDATE,
+        case=case,
+        obj=contact,
+        summary=f"Archived contact {contact.name}",
+        reason=reason,
     )

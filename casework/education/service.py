@@ -60,7 +60,12 @@ def write_module(
 def archive_module(module: EducationModule, reason: str) -> None:
     module.archived_at = utcnow()
     module.archive_reason = reason
-    record(Action.UPDATE, obj=module, summary=f"Education module {module.slug} archived: {reason}")
+    record(
+        Action.UPDATE,
+        obj=module,
+        summary=f"Education module {module.slug} archived",
+        reason=reason,
+    )
 
 
 # ---- assignments ---------------------------------------------------------------
@@ -97,13 +102,13 @@ def assign(case, user, modules: list[EducationModule], contacts: list, *, due_on
             )
             made += 1
     if made:
-        titles = ", ".join(m.latest.title for m in modules)
         names = ", ".join(c.name for c in contacts)
+        count = f"{len(modules)} module{'' if len(modules) == 1 else 's'}"
         record(
             Action.CREATE,
             case=case,
             object_type="Assignment",
-            summary=f"Reading assigned to {names}: {titles}",
+            summary=f"Reading assigned to {names} ({count})",
         )
     return made
 
@@ -119,7 +124,7 @@ def move_to_latest(case, assignment: Assignment) -> None:
         Action.UPDATE,
         case=case,
         obj=assignment,
-        summary=f"{assignment.contact.name} moved to version {latest.number} of {latest.title}",
+        summary=f"{assignment.contact.name} moved to version {latest.number} of a reading",
     )
 
 
@@ -136,7 +141,7 @@ def mark_finished(assignment: Assignment) -> None:
             Action.UPDATE,
             case=assignment.contact.case,
             obj=assignment,
-            summary=f"{assignment.contact.name} finished {assignment.module_version.title}",
+            summary=f"{assignment.contact.name} finished a reading",
         )
 
 
@@ -162,7 +167,7 @@ def create_packet(
         Action.CREATE,
         case=case,
         obj=packet,
-        summary=f"Education packet “{title}” built ({len(versions)} modules)",
+        summary=f"Education packet built ({len(versions)} modules)",
     )
     return packet
 
@@ -174,7 +179,7 @@ def share_packet(case, packet: Packet) -> None:
             Action.UPDATE,
             case=case,
             obj=packet,
-            summary=f"Education packet “{packet.title}” shared to the family portal",
+            summary="Education packet shared to the family portal",
         )
 
 

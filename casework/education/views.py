@@ -28,7 +28,7 @@ from casework.education.forms import (
 from casework.education.models import Assignment, EducationModule, Packet
 from casework.education.packet import render_packet
 from casework.extensions import db
-from casework.forms import ConfirmForm, options
+from casework.forms import ConfirmForm, options, whole_number
 from casework.portal import service as portal_service
 from casework.printing.delivery import pdf_response
 from casework.scheduling.queries import upcoming_for_case
@@ -269,9 +269,10 @@ def _ordered(form: PacketForm) -> list[int] | None:
     chosen = []
     for index, version_id in enumerate(form.modules.data):
         raw = (request.form.get(f"pos-{version_id}") or "").strip()
-        if raw and not raw.isdigit():
+        position = whole_number(raw, most=99)
+        if raw and not position:  # not a number, or 0
             return None
-        chosen.append((int(raw) if raw else 10_000 + index, version_id))
+        chosen.append((position if raw else 10_000 + index, version_id))
     return [version_id for _, version_id in sorted(chosen)]
 
 
@@ -285,7 +286,8 @@ def new_packet(ref):
     if form.validate_on_submit():
         order = _ordered(form)
         if order is None:
-            form.modules.errors = [*form.modules.errors, "Order numbers must be whole numbers."]
+            message = "Order numbers are whole numbers from 1 to 99."
+            form.modules.errors = [*form.modules.errors, message]
         else:
             by_id = {m.latest.id: m.latest for m in service.active_modules()}
             packet = service.create_packet(
@@ -310,7 +312,7 @@ def packet_pdf(ref, packet_id):
     case = load_case(ref)
     packet = load_child(case, Packet, packet_id)
     pdf = render_packet(packet, case=case, sessions=upcoming_for_case(case.id))
-    record(Action.PRINT, case=case, obj=packet, summary=f"Packet “{packet.title}” printed")
+    record(Action.PRINT, case=case, obj=packet, summary="Packet printed")
     return pdf_response(pdf, f"packet-{case.reference}-{packet.id}.pdf")
 
 

@@ -87,7 +87,7 @@ def save_plan(case, plan: InterventionPlan, data: PlanData, user) -> None:
             Action.UPDATE,
             case=case,
             obj=plan,
-            summary=f"ARISE level {plan.arise_level or '—'} to {level}",
+            summary="ARISE level changed",
         )
     plan.approach = data.approach
     plan.approach_other = data.approach_other if data.approach == "other" else None
@@ -346,7 +346,7 @@ def save_placement(case, placement: Placement | None, fields: dict) -> Placement
         Action.CREATE if new else Action.UPDATE,
         case=case,
         obj=placement,
-        summary=f"Placement {'added' if new else 'changed'}: {placement.facility}",
+        summary=f"Placement {'added' if new else 'changed'}",
     )
     return placement
 
@@ -354,7 +354,7 @@ def save_placement(case, placement: Placement | None, fields: dict) -> Placement
 def choose_placement(case, chosen: Placement) -> None:
     for placement in placements(case):
         placement.chosen = placement.id == chosen.id
-    record(Action.UPDATE, case=case, obj=chosen, summary=f"Placement chosen: {chosen.facility}")
+    record(Action.UPDATE, case=case, obj=chosen, summary="Placement chosen")
 
 
 def chosen_placement(case) -> Placement | None:
@@ -506,7 +506,7 @@ def record_outcome(case, plan: InterventionPlan, data: OutcomeData, user):
         Action.UPDATE,
         case=case,
         obj=plan,
-        summary=f"Intervention outcome: {rules.OUTCOMES[data.outcome]}",
+        summary="Intervention outcome recorded",
     )
     # The follow-up pathway starts on admission, or on the day itself.
     from casework.aftercare import service as aftercare

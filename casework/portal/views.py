@@ -79,7 +79,7 @@ def reader(assignment_id):
         Action.VIEW,
         case=contact.case,
         obj=assignment,
-        summary=f"{contact.name} opened {assignment.module_version.title}",
+        summary=f"{contact.name} opened a reading",
     )
     version = assignment.module_version
     html = render_template(
@@ -128,7 +128,7 @@ def packet_pdf(packet_id):
         Action.EXPORT,
         case=contact.case,
         obj=packet,
-        summary=f"{contact.name} downloaded the packet “{packet.title}”",
+        summary=f"{contact.name} downloaded a packet",
     )
     return pdf_response(pdf, f"packet-{packet.id}.pdf")
 

@@ -123,10 +123,10 @@ def update(
         setattr(session, name, value)
     if moved:
         session.sequence += 1
-        summary = f"Rescheduled {session.title} from {before} to {_when(session)}: {reason}"
+        summary = f"Session rescheduled from {before} to {_when(session)}"
     else:
-        summary = f"Updated session {session.title}" + (f": {reason}" if reason else "")
-    record(Action.UPDATE, case=session.case, obj=session, summary=summary)
+        summary = f"Session of {_when(session)} updated"
+    record(Action.UPDATE, case=session.case, obj=session, summary=summary, reason=reason)
     return moved
 
 
@@ -141,8 +141,6 @@ def set_status(session: CaseSession, status: str, reason: str | None = None) -> 
     if status == "cancelled":
         session.cancel_reason = reason
         session.sequence += 1  # calendars must see the cancellation as news
-    words = {"cancelled": "Cancelled", "held": "Held", "no_show": "No-show for"}[status]
-    summary = f"{words} {session.title} ({_when(session)})"
-    if reason:
-        summary += f": {reason}"
-    record(Action.UPDATE, case=session.case, obj=session, summary=summary)
+    words = {"cancelled": "cancelled", "held": "held", "no_show": "marked no-show"}[status]
+    summary = f"Session of {_when(session)} {words}"
+    record(Action.UPDATE, case=session.case, obj=session, summary=summary, reason=reason)

@@ -173,7 +173,9 @@ def test_safety_flag_gates_the_intervention_phase(people, as_user):
     assert case.phase == "intervention"
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "override")).one()
     assert event.actor_id == people["supervisor"].id
-    assert "Psychiatrist cleared him today" in event.summary
+    # The reason is kept beside the summary, which says what happened and no more.
+    assert event.reason == "Psychiatrist cleared him today"
+    assert event.summary == "Supervisor override of the safety gate"
 
 
 def test_a_safety_plan_opens_the_gate(people, as_user):
