@@ -9,7 +9,7 @@ from casework.assessment.models import (
     Screening,
 )
 from casework.audit.models import AuditEvent
-from casework.auth.models import User
+from casework.auth.models import RecoveryCode, User
 from casework.cases.models import Contact, FamilyCase, PhaseChange, ReferenceCounter
 from casework.consent.models import Consent, ConsentKind, Disclosure, consent_recipients
 from casework.education.models import Assignment, EducationModule, ModuleVersion, Packet
@@ -78,5 +78,6 @@ __all__ = [
     "PhaseChange",
     "PrintedDocument",
     "ReferenceCounter",
+    "RecoveryCode",
     "User",
 ]

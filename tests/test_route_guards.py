@@ -36,12 +36,20 @@ EXPECTED = {
     # The page's session clock: reading it renews nothing; renewing needs a session.
     "auth.session_status": EVERYONE_200,
     "auth.session_renew": row(401, 200, 200, 200, 200),
+    # Half-way through signing in: without a password just given, back to /login.
+    "auth.second_step": row(302, 302, 302, 302, 302),
+    "auth.enrol_at_sign_in": row(302, 302, 302, 302, 302),
+    "auth.two_factor_settings": row(LOGIN, 200, 200, 200, 200),
+    "auth.two_factor_enrol": row(LOGIN, 200, 200, 200, 200),
+    # Nobody here has set up two-factor sign-in yet: the form comes back.
+    "auth.new_recovery_codes": row(LOGIN, 422, 422, 422, 422),
     "audit.index": ADMIN_ONLY,
     "users.index": ADMIN_ONLY,
     "users.new": ADMIN_ONLY,
     "users.detail": ADMIN_ONLY,
     "users.set_password": row(LOGIN, 403, 422, 403, 403),
     "users.set_active": row(LOGIN, 403, 302, 403, 403),
+    "users.reset_two_factor": row(LOGIN, 403, 302, 403, 403),
     "cases.caseload": row(LOGIN, 403, 302, 200, 200),
     "cases.new_case": CLINICAL,
     "scheduling.calendar": CLINICAL,

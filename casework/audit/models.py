@@ -17,6 +17,9 @@ class Action(StrEnum):
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
     LOGOUT = "logout"
+    # Two-factor sign-in set up (or new recovery codes made), and reset by an admin.
+    TWO_FACTOR_ENROL = "two_factor_enrol"
+    TWO_FACTOR_RESET = "two_factor_reset"
     EXPORT = "export"
     PRINT = "print"
     ACCESS_DENIED = "access_denied"

@@ -92,3 +92,21 @@ def set_active(user_id):
     service.set_active(user, activate)
     flash(f"{user.email} is {'active' if activate else 'deactivated'}.", "success")
     return redirect(url_for("users.detail", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/two-factor/reset")
+@admin_required
+def reset_two_factor(user_id):
+    """For a lost phone: the user's app and recovery codes stop working, they
+    are signed out, and set it up again at their next sign-in."""
+    from casework.auth import two_factor
+
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    two_factor.reset(user, actor=current_user._get_current_object())
+    flash(
+        f"Two-factor sign-in reset for {user.email}: they set it up again at their next sign-in.",
+        "success",
+    )
+    return redirect(url_for("users.detail", user_id=user.id))

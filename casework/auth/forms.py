@@ -13,9 +13,29 @@ NEW_PASSWORD = [
 ]
 
 
+CODE_LABEL = "Code from your authenticator app"
+CODE_HINT = "Six digits, or one of your recovery codes."
+
+
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)], filters=STRIP)
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    # Only shown while the account is held after too many attempts: the
+    # password and a code together pass the hold (casework.auth.throttle).
+    code = StringField(CODE_LABEL, validators=[Optional(), Length(max=64)], filters=STRIP)
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        CODE_LABEL,
+        validators=[DataRequired("Enter the code."), Length(max=64)],
+        filters=STRIP,
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
+
+
+class RecoveryCodesForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])
 
 
 class UserForm(FlaskForm):

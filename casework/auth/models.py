@@ -3,7 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.extensions import db
@@ -45,6 +45,12 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Two-factor sign-in (casework.auth.two_factor): the authenticator app's
+    # secret, and the last time-step whose code was accepted, so that no
+    # code is accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enrolled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -55,6 +61,10 @@ class User(UserMixin, db.Model):
 
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()
+
+    @property
+    def two_factor_enrolled(self) -> bool:
+        return self.totp_secret is not None and self.totp_enrolled_at is not None
 
     @property
     def is_staff(self) -> bool:
@@ -107,3 +117,20 @@ class KeptForm(db.Model):
 
     def __repr__(self) -> str:
         return f"<KeptForm {self.id} user {self.user_id}>"
+
+
+class RecoveryCode(db.Model):
+    """One of the ten single-use codes that stand in for the authenticator
+    app: only a SHA-256 of it is kept (each code is 80 random bits, so a slow
+    hash adds nothing), and `used_at` is set the once it is used."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} user {self.user_id}>"

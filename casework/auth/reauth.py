@@ -15,43 +15,30 @@ signing a note), throttled like sign-in.
 the app's own 429 page ("Too many attempts"), its audit event kept.
 """
 
-from flask import current_app
-from limits import RateLimitItem, parse
-from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 from casework.audit.models import Action
 from casework.audit.service import record
+from casework.auth import throttle
 from casework.auth.passwords import verify_password
-from casework.extensions import limiter
 
 
 class TooManyAttempts(TooManyRequests):
     description = "Too many wrong passwords for this account. Wait a while, then try again."
 
 
-def _limit() -> RateLimitItem:
-    return parse(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"])
-
-
-def _throttled() -> bool:
-    return bool(current_app.config.get("RATELIMIT_ENABLED", True) and limiter.enabled)
-
-
 def confirm_password(user, password: str | None) -> bool:
-    """Whether `password` is `user`'s. Each attempt counts against the same
-    per-account limit as sign-in (LOGIN_LIMIT_PER_ACCOUNT, its own count)
-    before the password is checked, so attempts sent at once cannot slip past
-    it; a right password gives its count back, so only failures add up.
-    A wrong password is audited. Raises TooManyAttempts, without checking,
-    once the limit is reached (audited as well)."""
-    item = _limit()
-    key = ("reauth-account", str(user.id))
-    if _throttled() and not limiter.limiter.hit(item, *key):
-        minutes = max(1, round(item.get_expiry() / 60))
-        refused = TooManyAttempts(
-            f"Too many wrong passwords for this account. Wait {minutes} minutes, then try again."
-        )
+    """Whether `password` is `user`'s. Each attempt is counted by the sign-in
+    throttle (casework.auth.throttle: the same counts as the sign-in page's
+    password, per account from this address and per address) before the
+    password is checked, so attempts sent at once cannot slip past it; a
+    right password gives its count back, so only failures add up. Failures
+    from other addresses do not hold up the signed-in user. A wrong password
+    is audited. Raises TooManyAttempts, without checking, once the limit is
+    reached (audited as well)."""
+    attempt = throttle.begin("password", user.email, everywhere=False)
+    if attempt.refused:
+        refused = TooManyAttempts(attempt.message.replace("attempts", "wrong passwords", 1))
         refused.audit_event = record(
             Action.LOGIN_FAILED,
             actor=user,
@@ -60,8 +47,7 @@ def confirm_password(user, password: str | None) -> bool:
         )
         raise refused
     if password and verify_password(user.password_hash, password):
-        if _throttled() and isinstance(limiter.limiter, FixedWindowRateLimiter):
-            limiter.limiter.hit(item, *key, cost=-1)  # a success does not count
+        attempt.succeeded()
         return True
     record(Action.LOGIN_FAILED, actor=user, obj=user, summary="Password re-entry failed")
     return False

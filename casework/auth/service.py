@@ -16,13 +16,19 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user these credentials belong to, or None. Audits both ways."""
+def check_password(email: str, password: str) -> User | None:
+    """The active user these credentials belong to, or None (audited).
+
+    Exactly one argon2 verification either way: an unknown account's against
+    the dummy hash, a deactivated account's against its own, so a refusal
+    takes as long whatever the reason."""
     user = find_by_email(email)
     if user is None:
         burn_time(password)
-    ok = user is not None and user.active and verify_password(user.password_hash, password)
-    if not ok:
+        right = False
+    else:
+        right = verify_password(user.password_hash, password)
+    if user is None or not user.active or not right:
         record(
             Action.LOGIN_FAILED,
             actor=user,
@@ -31,8 +37,20 @@ def authenticate(email: str, password: str) -> User | None:
             summary=f"Failed sign-in as {email[:254]}",
         )
         return None
+    return user
+
+
+def signed_in(user: User, summary: str | None = None) -> None:
+    """Record a completed sign-in (after the second factor, where there is one)."""
     user.last_login_at = utcnow()
-    record(Action.LOGIN, actor=user, obj=user)
+    record(Action.LOGIN, actor=user, obj=user, summary=summary)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user these credentials belong to, signed in; or None."""
+    user = check_password(email, password)
+    if user is not None:
+        signed_in(user)
     return user
 
 

@@ -2,10 +2,8 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
-    request,
     session,
     url_for,
 )
@@ -13,49 +11,101 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from casework.audit.models import Action
 from casework.audit.service import record
-from casework.auth import kept_forms, service
+from casework.auth import kept_forms, pending, service, throttle, two_factor
 from casework.auth.forms import ChangePasswordForm, LoginForm
 from casework.auth.reauth import TooManyAttempts, confirm_password
 from casework.auth.session import idle_seconds, landing_url, remaining_seconds
-from casework.extensions import limiter
 
 bp = Blueprint("auth", __name__)
 
+NO_MATCH = "That email and password do not match an active account."
+HELD = (
+    " If you use an authenticator app, enter a code from it as well to sign in now "
+    "(your password is checked with it)."
+)
+HOW_SIGNED_IN = {
+    two_factor.ACCEPTED_APP: "Signed in with a code from an authenticator app",
+    two_factor.ACCEPTED_RECOVERY: "Signed in with a recovery code",
+}
 
-def _login_account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
 
-
-def _failed_login(response) -> bool:
-    return bool(g.get("login_failed"))
+def _login_page(form, status, held=False):
+    return render_template("auth/login.html", form=form, held=held), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_login_account_key,
-    methods=["POST"],
-    deduct_when=_failed_login,
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-    methods=["POST"],
-    deduct_when=_failed_login,
-)
 def login():
     if current_user.is_authenticated:
         return redirect(landing_url(current_user))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = service.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            session.clear()  # a fresh session at every sign-in
-            login_user(user)
-            # Back to a form kept when the last session ended, if one waits.
-            return redirect(kept_forms.return_url(user) or landing_url(user))
-        g.login_failed = True
-        form.password.errors = ["That email and password do not match an active account."]
-    return render_template("auth/login.html", form=form), 401 if form.errors else 200
+    if not form.validate_on_submit():
+        return _login_page(form, 401 if form.errors else 200)
+    email = form.email.data
+    # Counted before the password is checked (casework.auth.throttle).
+    attempt = throttle.begin("password", email)
+    if attempt.refused == "address":
+        record(Action.LOGIN_FAILED, summary="Sign-in refused: too many attempts from this address")
+        form.password.errors = [attempt.message]
+        return _login_page(form, 429)
+    if attempt.refused:
+        return _held(form, attempt)
+    user = service.check_password(email, form.password.data)
+    if user is None:
+        form.password.errors = [NO_MATCH]
+        return _login_page(form, 401)
+    attempt.succeeded()
+    return after_password(user)
+
+
+def _held(form, attempt):
+    """The account has had too many attempts. Without a code: wait. With
+    one, the password and the code are checked together and only the pair is
+    answered, so the hold stops guessing at the password but never the
+    person who has it and their authenticator app."""
+    email = form.email.data
+    if not form.code.data:
+        record(Action.LOGIN_FAILED, summary=f"Sign-in refused for {email[:200]}: too many attempts")
+        form.password.errors = [attempt.message + HELD]
+        return _login_page(form, 429, held=True)
+    second = throttle.begin("code", email, everywhere=False)
+    if second.refused:
+        record(Action.LOGIN_FAILED, summary=f"Sign-in refused for {email[:200]}: too many attempts")
+        form.code.errors = [second.message]
+        return _login_page(form, 429, held=True)
+    user = service.check_password(email, form.password.data)
+    outcome = two_factor.check(user, form.code.data) if user is not None else two_factor.WRONG
+    if outcome in HOW_SIGNED_IN:
+        second.succeeded()
+        return sign_in(user, HOW_SIGNED_IN[outcome] + " while the account was held")
+    if user is not None:
+        record(
+            Action.LOGIN_FAILED, actor=user, obj=user, summary=two_factor.FAILURE_SUMMARY[outcome]
+        )
+    form.code.errors = ["The password or the code is not right."]
+    return _login_page(form, 429, held=True)
+
+
+def after_password(user):
+    """The password was right: a second factor next, where there is one."""
+    if user.two_factor_enrolled:
+        pending.start(user, pending.CODE)
+        return redirect(url_for("auth.second_step"))
+    if user.is_staff and current_app.config["TWO_FACTOR_REQUIRED_FOR_STAFF"]:
+        pending.start(user, pending.ENROL)
+        return redirect(url_for("auth.enrol_at_sign_in"))
+    return sign_in(user)
+
+
+def start_session(user, summary=None) -> None:
+    session.clear()  # a fresh session at every sign-in
+    service.signed_in(user, summary)
+    login_user(user)
+
+
+def sign_in(user, summary=None):
+    start_session(user, summary)
+    # Back to a form kept when the last session ended, if one waits.
+    return redirect(kept_forms.return_url(user) or landing_url(user))
 
 
 @bp.post("/logout")
