@@ -42,7 +42,9 @@ def handle_http_error(error: HTTPException):
     kept = getattr(error, "audit_event", None)
     if kept is not None:
         db.session.add(kept)  # ...except the refusal's own audit event
-    return render_error(error.code or 500)
+    # abort(code, description=...) words its own advice; the stock one gets ours.
+    told = error.description if error.description != type(error).description else None
+    return render_error(error.code or 500, told)
 
 
 def handle_csrf_error(error: CSRFError):

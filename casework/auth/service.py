@@ -2,6 +2,7 @@ from sqlalchemy import func, select
 
 from casework.audit.models import Action
 from casework.audit.service import record
+from casework.auth import signals
 from casework.auth.models import Role, User
 from casework.auth.passwords import burn_time, hash_password, verify_password
 from casework.extensions import db
@@ -89,6 +90,8 @@ def set_password(user: User, password: str, actor=None) -> None:
 def set_active(user: User, active: bool, actor=None) -> None:
     user.active = active
     user.rotate_session_token()
+    if not active:  # its calendar feed, its portal invitations: see auth/signals.py
+        signals.account_deactivated.send(user)
     record(
         Action.UPDATE,
         actor=actor,

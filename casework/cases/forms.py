@@ -140,6 +140,10 @@ class ReassignForm(FlaskForm):
     reason = StringField(
         "Reason for the change", validators=[DataRequired(), Length(max=500)], filters=STRIP
     )
+    version = HiddenField()
+    # Who was on the case when the page was opened, to say what changed since.
+    loaded_lead = HiddenField()
+    loaded_co = HiddenField()
 
     def validate_co_interventionist_id(self, field):
         if field.data and field.data == self.interventionist_id.data:

@@ -66,6 +66,10 @@ class Section:
     marks: Callable[[Any, str, list[int]], dict[int, list[Mark]]] | None = None
     # case -> this area's part of the case record export (plain JSON data).
     record: Callable[[Any], dict] | None = None
+    # (case, its previous lead, previous co-interventionist or None), after a
+    # reassignment: hand the area's open work (scheduled sessions) to the
+    # case's people, and audit it.
+    reassigned: Callable[[Any, Any, Any], None] | None = None
 
 
 @dataclass
@@ -119,6 +123,13 @@ def marks(case, kind: str, ids: list[int]) -> dict[int, list[Mark]]:
 def record_parts(case) -> dict[str, dict]:
     """Each section's part of the case record, by section name."""
     return {s.name: s.record(case) for s in all_sections() if s.record is not None}
+
+
+def reassigned(case, old_lead, old_co) -> None:
+    """Tell every section the case has new people."""
+    for section in all_sections():
+        if section.reassigned is not None:
+            section.reassigned(case, old_lead, old_co)
 
 
 def actions() -> list[str]:

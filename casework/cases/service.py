@@ -6,6 +6,7 @@ from sqlalchemy import select
 from casework.audit.models import Action
 from casework.audit.service import record
 from casework.auth.models import Role, User
+from casework.cases import sections
 from casework.cases.models import Contact, FamilyCase, PhaseChange, ReferenceCounter
 from casework.domain import phases
 from casework.domain.phases import Phase
@@ -171,6 +172,7 @@ def override_gate(case: FamilyCase, blockers: list[str], reason: str) -> None:
 
 
 def reassign(case: FamilyCase, lead: User, co: User | None, reason: str) -> None:
+    """New people on the case; the areas hand them its open work (sessions)."""
     old_lead, old_co = case.interventionist, case.co_interventionist
     case.interventionist_id = lead.id
     case.co_interventionist_id = co.id if co else None
@@ -187,6 +189,7 @@ def reassign(case: FamilyCase, lead: User, co: User | None, reason: str) -> None
         summary=f"Reassigned ({'; '.join(parts) or 'no change'})",
         reason=reason,
     )
+    sections.reassigned(case, old_lead, old_co)
 
 
 def save_contact(case: FamilyCase, contact: Contact | None, data: dict) -> Contact:

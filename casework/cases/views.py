@@ -467,12 +467,52 @@ def reassign(ref):
     if request.method == "GET":
         form.interventionist_id.data = case.interventionist_id
         form.co_interventionist_id.data = case.co_interventionist_id or 0
-    if form.validate_on_submit():
+        _loaded_assignment(form, case)
+    elif form.validate_on_submit():
+        if form.version.data != str(case.version):
+            return _reassign_conflict(case, form, staff)
         lead = db.session.get(User, form.interventionist_id.data)
         co_id = form.co_interventionist_id.data
         co = db.session.get(User, co_id) if co_id else None
         service.reassign(case, lead, co, form.reason.data)
+        try:
+            db.session.flush()  # someone else's change a moment ago shows here
+        except StaleDataError:
+            db.session.rollback()
+            return _reassign_conflict(db.session.get(FamilyCase, case.id), form, staff)
         flash(f"{case.reference} is now with {lead.name}.", "success")
         return redirect(url_for("cases.overview", ref=ref))
     html = render_template("cases/reassign.html", case=case, form=form)
     return html, 422 if form.errors else 200
+
+
+def _loaded_assignment(form: ReassignForm, case: FamilyCase) -> None:
+    form.version.data = case.version
+    form.loaded_lead.data = case.interventionist_id
+    form.loaded_co.data = case.co_interventionist_id or 0
+
+
+def _reassign_conflict(case: FamilyCase, form: ReassignForm, staff):
+    """The case changed since the page was opened: say who is on it now (and
+    who was), keep this person's choices, and save nothing."""
+    names = {u.id: u.name for u in staff}
+
+    def name(user_id) -> str:
+        return names.get(user_id, "someone no longer on staff") if user_id else "None"
+
+    def loaded(value: str | None) -> int | None:
+        return int(value) if (value or "").isascii() and (value or "").isdigit() else None
+
+    theirs = [
+        (label, name(before), name(now))
+        for label, before, now in (
+            ("Interventionist", loaded(form.loaded_lead.data), case.interventionist_id),
+            ("Co-interventionist", loaded(form.loaded_co.data), case.co_interventionist_id or 0),
+        )
+        if before is not None and before != now
+    ]
+    _loaded_assignment(form, case)
+    html = render_template(
+        "cases/reassign.html", case=case, form=form, conflict=True, theirs=theirs
+    )
+    return html, 409

@@ -1,10 +1,17 @@
 """Rules for the sessions a case is carried through. Plain Python."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 MIN_MINUTES = 15
 MAX_MINUTES = 12 * 60
+
+# How far from today a session may be booked or recorded (and the calendar
+# shows): wider than any real practice's work, narrow enough that a typed
+# year like 0001 or 9999 is refused with a message rather than breaking the
+# arithmetic on dates and time zones.
+YEARS_BACK = 10
+YEARS_AHEAD = 5
 
 KINDS = {
     "first_call": "First call",
@@ -92,6 +99,36 @@ def end_of(start: datetime, minutes: int) -> datetime:
 def check_duration(minutes: int) -> None:
     if minutes is None or not MIN_MINUTES <= minutes <= MAX_MINUTES:
         raise SessionRuleError("A session lasts from 15 minutes to 12 hours.")
+
+
+def _years_from(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # February 29 in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def date_range(today: date) -> tuple[date, date]:
+    """The first and last day a session may fall on, seen from `today`."""
+    return _years_from(today, -YEARS_BACK), _years_from(today, YEARS_AHEAD)
+
+
+def check_date(day: date, today: date) -> None:
+    first, last = date_range(today)
+    if day < first:
+        raise SessionRuleError(
+            f"That date is too long ago: a session can be recorded up to {YEARS_BACK} years back."
+        )
+    if day > last:
+        raise SessionRuleError(
+            f"That date is too far ahead: a session can be booked up to {YEARS_AHEAD} years ahead."
+        )
+
+
+def clamp_date(day: date, today: date) -> date:
+    """The nearest day the calendar can show."""
+    first, last = date_range(today)
+    return min(max(day, first), last)
 
 
 def check_start(start: datetime, now: datetime, *, recording_held: bool) -> None:

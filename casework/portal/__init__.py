@@ -2,8 +2,11 @@
 
 
 def init_app(app) -> None:
+    from casework.auth.signals import account_deactivated
     from casework.portal.invites import bp as invites_bp
+    from casework.portal.service import withdraw_invites
     from casework.portal.views import bp as portal_bp
 
     app.register_blueprint(portal_bp)
     app.register_blueprint(invites_bp)
+    account_deactivated.connect(withdraw_invites)

@@ -13,6 +13,7 @@ from casework.audit.models import Action
 from casework.audit.service import record
 from casework.auth import service as accounts
 from casework.auth.models import User
+from casework.cases.models import Contact
 from casework.extensions import db
 from casework.portal.models import PortalInvite
 from casework.timeutil import utcnow
@@ -61,6 +62,30 @@ def invite(case, user, contact) -> str:
     return token
 
 
+def withdraw_invites(user, **_) -> None:
+    """A deactivated family account's unused links stop working (sent from
+    auth's set_active): a link must never switch an account back on."""
+    now = utcnow()
+    for found in db.session.scalars(
+        select(PortalInvite)
+        .join(Contact, Contact.id == PortalInvite.contact_id)
+        .where(
+            Contact.user_id == user.id,
+            PortalInvite.used_at.is_(None),
+            PortalInvite.expires_at > now,
+        )
+    ):
+        found.expires_at = now
+
+
+def _switched_off(contact) -> bool:
+    """The contact's portal account exists and was deactivated."""
+    if contact.user_id is None:
+        return False
+    user = db.session.get(User, contact.user_id)
+    return user is not None and not user.active
+
+
 def find_invite(token: str) -> PortalInvite:
     found = db.session.scalar(
         select(PortalInvite).where(PortalInvite.token_hash == _digest(token or ""))
@@ -69,10 +94,10 @@ def find_invite(token: str) -> PortalInvite:
         raise InviteError("This link is not valid.")
     if found.used_at is not None:
         raise InviteGone("This link has already been used.")
+    if found.contact.archived_at is not None or _switched_off(found.contact):
+        raise InviteGone("This link is no longer valid.")
     if found.expires_at <= utcnow():
         raise InviteGone("This link has expired.")
-    if found.contact.archived_at is not None:
-        raise InviteGone("This link is no longer valid.")
     return found
 
 
@@ -103,6 +128,8 @@ def accept_invite(found: PortalInvite, password: str) -> User:
                 "An account already uses this email. Ask your interventionist for help."
             ) from taken
         contact.user_id = user.id
+    elif not user.active:  # switched off since the link was checked
+        raise InviteGone("This link is no longer valid.")
     else:
         try:
             accounts.reopen_family_account(user, password)

@@ -9,7 +9,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from casework.domain import sessions as rules
 from casework.forms import (
@@ -20,6 +20,7 @@ from casework.forms import (
     optional_text,
     options,
 )
+from casework.timeutil import local_today
 
 
 class SessionForm(FlaskForm):
@@ -56,6 +57,15 @@ class SessionForm(FlaskForm):
         "Reason for the change", validators=optional_text(500), filters=[blank_to_none]
     )
     version = HiddenField()
+
+    def validate_date(self, field) -> None:
+        # Before the view turns the date into UTC: year 1 or 9999 would overflow there.
+        if field.data is None:  # not a date: its own message says so
+            return
+        try:
+            rules.check_date(field.data, local_today())
+        except rules.SessionRuleError as exc:
+            raise ValidationError(str(exc)) from exc
 
 
 class ReasonForm(FlaskForm):

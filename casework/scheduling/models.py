@@ -1,4 +1,4 @@
-import secrets
+import hashlib
 import uuid
 from datetime import datetime
 
@@ -71,16 +71,21 @@ class CaseSession(db.Model):
         return self.status == "scheduled"
 
 
+def feed_token_hash(token: str) -> str:
+    """What is stored of a feed's token: its SHA-256. The token is 256 random
+    bits, so a plain hash is enough (no salt or slow hash needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class CalendarFeed(db.Model):
-    """A private subscription URL for one staff member's sessions."""
+    """A private subscription URL for one staff member's sessions. Only the
+    token's hash is kept: the URL is shown once, when it is made."""
 
     __tablename__ = "calendar_feeds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    token: Mapped[str] = mapped_column(
-        String(64), unique=True, default=lambda: secrets.token_urlsafe(32)
-    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
 

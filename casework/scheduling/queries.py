@@ -11,6 +11,7 @@ from functools import cache
 from sqlalchemy import Row, Select, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload
 
+from casework.cases.access import visible_cases
 from casework.cases.models import FamilyCase
 from casework.extensions import db
 from casework.scheduling.models import CaseSession, session_staff
@@ -149,7 +150,7 @@ def _staff_sessions_statement(ends: bool, scheduled_only: bool, listing: bool) -
 
 
 def staff_sessions(
-    user_id: int,
+    user,
     start: datetime,
     end: datetime | None = None,
     *,
@@ -157,16 +158,20 @@ def staff_sessions(
     listing: bool = False,
 ) -> list[CaseSession]:
     """Sessions a staff member leads or attends from `start` (to `end`, UTC),
-    soonest first: the calendar, the subscription feed and the week ahead."""
-    query = _staff_sessions_statement(end is not None, scheduled_only, listing)
-    return list(db.session.scalars(query, {"who": user_id, "start": start, "end": end}))
+    soonest first, on cases the member may see (`visible_cases`, the one rule
+    for case access: a case reassigned away takes its sessions with it): the
+    calendar, the subscription feed and the week ahead."""
+    query = _staff_sessions_statement(end is not None, scheduled_only, listing).where(
+        CaseSession.case_id.in_(select(FamilyCase.id).where(visible_cases(user)))
+    )
+    return list(db.session.scalars(query, {"who": user.id, "start": start, "end": end}))
 
 
-def week_ahead(user_id: int, days: int = 7) -> list[CaseSession]:
+def week_ahead(user, days: int = 7) -> list[CaseSession]:
     """The user's scheduled sessions from an hour ago to the end of the next `days` days."""
     now = utcnow()
     return staff_sessions(
-        user_id,
+        user,
         now - timedelta(hours=1),
         now + timedelta(days=days + 1),
         scheduled_only=True,

@@ -4,11 +4,15 @@ session, and what to book when nothing is booked."""
 from dataclasses import dataclass, field
 
 from flask import url_for
+from sqlalchemy import select
 
+from casework.audit.models import Action
+from casework.audit.service import record
 from casework.cases import sections
 from casework.domain import sessions
 from casework.domain.nextsteps import Step, Urgency
 from casework.domain.phases import Phase
+from casework.extensions import db
 from casework.scheduling import queries
 from casework.scheduling.models import CaseSession
 from casework.scheduling.record import sessions_part
@@ -60,6 +64,31 @@ def steps(case, found: Facts | None) -> list[Step]:
     return [Step(text, Urgency.TO_ARRANGE, href=url_for("scheduling.new", ref=case.reference))]
 
 
+def reassigned(case, old_lead, old_co) -> None:
+    """Sessions still to hold go with the case: one led by someone no longer
+    on it is now led by the new lead (whose calendar and feed it joins; it
+    leaves the old lead's, who can no longer open it)."""
+    on_case = {case.interventionist_id, case.co_interventionist_id}
+    moving = db.session.scalars(
+        select(CaseSession).where(
+            CaseSession.case_id == case.id,
+            CaseSession.status == "scheduled",
+            CaseSession.lead_id.not_in([i for i in on_case if i is not None]),
+        )
+    ).all()
+    for session in moving:
+        session.lead_id = case.interventionist_id
+        session.lead = case.interventionist
+    if moving:
+        record(
+            Action.UPDATE,
+            case=case,
+            object_type="CaseSession",
+            summary=f"{len(moving)} scheduled session{'s' if len(moving) != 1 else ''} "
+            f"moved to {case.interventionist.name} on reassignment",
+        )
+
+
 def init_app(app) -> None:
     app.jinja_env.globals.update(
         session_kinds=sessions.KINDS,
@@ -75,10 +104,11 @@ def init_app(app) -> None:
             actions="scheduling/_case_actions.html",
             caseload_panel=(
                 "scheduling/_week_ahead.html",
-                lambda user: queries.week_ahead(user.id),
+                queries.week_ahead,
             ),
             facts=facts,
             steps=steps,
             record=sessions_part,
+            reassigned=reassigned,
         ),
     )

@@ -28,9 +28,9 @@ from casework.domain import sessions as rules
 from casework.extensions import db
 from casework.forms import ConfirmForm, Page, options, page_number
 from casework.printing.delivery import file_response, ics_response, pdf_response, practice_details
-from casework.scheduling import ical, queries, service
+from casework.scheduling import feeds, ical, queries, service
 from casework.scheduling.forms import CalendarFilterForm, ReasonForm, SessionForm
-from casework.scheduling.models import CalendarFeed, CaseSession
+from casework.scheduling.models import CaseSession
 from casework.timeutil import local_to_utc, local_today, to_local, utcnow
 
 bp = Blueprint("scheduling", __name__)
@@ -293,21 +293,23 @@ def calendar():
         [(0, "My calendar")] + [(u.id, u.name) for u in people if u.id != current_user.id]
     )
     if not form.validate():
-        abort(400)
+        abort(400, description=_filter_problem(form))
     whose = current_user
     if form.user.data and current_user.sees_every_case:
         whose = db.session.get(User, form.user.data) or abort(404)
     today = local_today()
-    week_start = form.week.data or today
+    # A week typed far off (year 1, year 9999) shows the nearest the calendar holds.
+    week_start = rules.clamp_date(form.week.data or today, today)
     week_start -= timedelta(days=week_start.weekday())
     days = [week_start + timedelta(days=i) for i in range(7)]
-    midnight = datetime.min.time()
-    agenda_end = today + timedelta(days=14)
-    span_start = min(today, week_start)
-    span_end = max(agenda_end, days[-1] + timedelta(days=1))
-    found = queries.staff_sessions(
-        whose.id, local_to_utc(span_start, midnight), local_to_utc(span_end, midnight)
-    )
+    week_end, agenda_end = days[-1] + timedelta(days=1), today + timedelta(days=14)
+    if week_start <= agenda_end and today <= week_end:  # one span holds both
+        found = _sessions_between(whose, min(today, week_start), max(agenda_end, week_end))
+    else:  # a week far off: not every session in between
+        found = _sessions_between(whose, week_start, week_end)
+        found += _sessions_between(whose, today, agenda_end)
+    first, last = rules.date_range(today)
+    prev_week, next_week = week_start - timedelta(days=7), week_end
     by_day = {day: [] for day in days}
     agenda: dict = {}
     for session in found:
@@ -324,56 +326,56 @@ def calendar():
         days=days,
         by_day=by_day,
         agenda=agenda,
-        prev_week=week_start - timedelta(days=7),
-        next_week=week_start + timedelta(days=7),
+        # No link past the days a session may fall on.
+        prev_week=prev_week if prev_week + timedelta(days=6) >= first else None,
+        next_week=next_week if next_week <= last else None,
     )
+
+
+def _sessions_between(whose, first_day, end_day) -> list:
+    """Sessions from local midnight on `first_day` to local midnight on `end_day`."""
+    midnight = datetime.min.time()
+    return queries.staff_sessions(
+        whose, local_to_utc(first_day, midnight), local_to_utc(end_day, midnight)
+    )
+
+
+def _filter_problem(form) -> str:
+    if form.week.errors:
+        return "That week is not a date the calendar can show. Choose a week from its own links."
+    return "That calendar is not one you can choose. Pick one from the list."
 
 
 @bp.route("/calendar/feed", methods=["GET", "POST"])
 @clinical_required
 def feed_settings():
     form = ConfirmForm()
-    feed = db.session.scalar(
-        select(CalendarFeed).where(
-            CalendarFeed.user_id == current_user.id, CalendarFeed.revoked_at.is_(None)
-        )
-    )
+    url = None
     if form.validate_on_submit():
-        if feed is not None:
-            feed.revoked_at = utcnow()
-        if request.form.get("action") != "revoke":
-            feed = CalendarFeed(user_id=current_user.id)
-            db.session.add(feed)
-            flash(
-                "Your new calendar address is ready. Any old address has stopped working.",
-                "success",
-            )
-        else:
-            feed = None
+        if request.form.get("action") == "revoke":
+            feeds.stop_feed(current_user)
             flash("Your calendar address has stopped working.", "success")
-        record(
-            Action.UPDATE,
-            obj=current_user,
-            object_type="CalendarFeed",
-            summary="Calendar feed " + ("replaced" if feed else "revoked"),
-        )
-        return redirect(url_for("scheduling.feed_settings"))
-    url = url_for("scheduling.feed", token=feed.token, _external=True) if feed else None
+            return redirect(url_for("scheduling.feed_settings"))
+        # Shown on this answer alone: only the token's hash is kept.
+        url = url_for("scheduling.feed", token=feeds.make_feed(current_user), _external=True)
+        flash("Your new calendar address is ready. Any old address has stopped working.", "success")
+    elif request.method == "POST":
+        abort(400)
+    feed = feeds.current_feed(current_user) if url is None else None
     return render_template("scheduling/feed.html", form=form, feed=feed, url=url)
 
 
 @bp.get("/calendar/feed/<token>.ics")
 def feed(token):
     """A subscription URL: the token is the credential, so no login."""
-    feed = db.session.scalar(
-        select(CalendarFeed).where(CalendarFeed.token == token, CalendarFeed.revoked_at.is_(None))
-    )
-    if feed is None:
+    found = feeds.find_feed(token)
+    if found is None:
         abort(404)
+    feeds.record_fetch(found)
     since = utcnow() - timedelta(days=current_app.config["CALENDAR_FEED_DAYS_BACK"])
-    found = queries.staff_sessions(feed.user_id, since)
+    sessions = queries.staff_sessions(found.user, since)
     body = ical.calendar_bytes(
-        found,
+        sessions,
         name=f"Casework · {current_app.config['PRACTICE_NAME']}",
         first_names=current_app.config["CALENDAR_FIRST_NAMES"],
         links=lambda s: url_for(

@@ -350,6 +350,7 @@ def test_supervisor_reassigns_a_case(people, as_user):
             "interventionist_id": str(other.id),
             "co_interventionist_id": "0",
             "reason": "Olivia is on leave",
+            "version": str(case.version),
         },
     )
 
@@ -372,6 +373,7 @@ def test_reassigning_with_a_co_interventionist_shares_the_case(people, as_user):
             "interventionist_id": str(other.id),
             "co_interventionist_id": str(owner.id),
             "reason": "Handing over gradually",
+            "version": str(case.version),
         },
     )
     for user in (owner, other):

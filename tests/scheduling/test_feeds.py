@@ -1,19 +1,22 @@
+import re
 from datetime import UTC, time
 
 from icalendar import Calendar
 from sqlalchemy import select
 
 from casework.extensions import db
-from casework.scheduling.models import CalendarFeed
 from casework.timeutil import local_to_utc
 from tests.conftest import count_queries
 from tests.scheduling.conftest import future_day
 
 
 def _feed_url(client) -> str:
-    client.post("/calendar/feed", data={"action": "replace"})
-    feed = db.session.scalars(select(CalendarFeed).where(CalendarFeed.revoked_at.is_(None))).one()
-    return f"/calendar/feed/{feed.token}.ics"
+    """Make a new address: the page shows it this once."""
+    response = client.post("/calendar/feed", data={"action": "replace"})
+    assert response.status_code == 200
+    found = re.search(r'value="http://localhost(/calendar/feed/[^"]+\.ics)"', response.text)
+    assert found, "the new address is not on the page"
+    return found.group(1)
 
 
 def _events(body: bytes):

@@ -69,6 +69,8 @@ def test_a_case_with_nothing_to_come_has_no_next_session(people, make_session):
 def test_the_week_ahead_is_the_scheduled_part_of_the_staff_window(people, factory, make_session):
     owner, other = people["owner"], people["other"]
     helper = factory.user(Role.INTERVENTIONIST, name="Hal Helper")
+    people["case"].co_interventionist_id = helper.id
+    db.session.commit()
     led = make_session(days=1)
     attended = make_session(days=2, lead=other, staff=[owner])
     cancelled = make_session(days=3, status="cancelled")
@@ -76,13 +78,29 @@ def test_the_week_ahead_is_the_scheduled_part_of_the_staff_window(people, factor
     not_mine = make_session(days=1, lead=other, staff=[helper])
     now = utcnow()
 
-    window = queries.staff_sessions(owner.id, now - timedelta(hours=1), now + timedelta(days=8))
+    window = queries.staff_sessions(owner, now - timedelta(hours=1), now + timedelta(days=8))
     assert ids(window) == [led.id, attended.id, cancelled.id]
-    assert ids(queries.week_ahead(owner.id)) == [led.id, attended.id]
-    assert ids(queries.staff_sessions(owner.id, now)) == [
+    assert ids(queries.week_ahead(owner)) == [led.id, attended.id]
+    assert ids(queries.staff_sessions(owner, now)) == [
         led.id,
         attended.id,
         cancelled.id,
         too_far.id,
     ]
-    assert ids(queries.week_ahead(helper.id)) == [not_mine.id]
+    assert ids(queries.week_ahead(helper)) == [not_mine.id]
+
+
+def test_sessions_follow_case_access_not_the_lead_column(people, factory, make_session):
+    """Someone who leads or attends a session of a case they may not see (it
+    was reassigned away) is not shown it; a supervisor's own sessions show."""
+    owner, other, supervisor = people["owner"], people["other"], people["supervisor"]
+    elsewhere = factory.case(other)
+    stale_lead = make_session(case=elsewhere, days=1, lead=owner)
+    attending = make_session(case=elsewhere, days=2, staff=[owner])
+    mine = make_session(days=3)
+    led_by_supervisor = make_session(case=elsewhere, days=4, lead=supervisor)
+
+    assert ids(queries.week_ahead(owner)) == [mine.id]
+    assert ids(queries.week_ahead(other)) == [attending.id]
+    assert stale_lead.id not in ids(queries.staff_sessions(owner, utcnow()))
+    assert ids(queries.week_ahead(supervisor)) == [led_by_supervisor.id]
