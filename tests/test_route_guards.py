@@ -81,6 +81,9 @@ EXPECTED = {
     "notes.queue": row(LOGIN, 403, 403, 403, 200),
     "notes.settings": row(LOGIN, 403, 403, 403, 200),
     "intervention.checklist": row(LOGIN, 403, 403, 403, 200),
+    # The practice's own kinds of consent; archiving a kind that is nobody's is 404.
+    "consent.kinds_page": row(LOGIN, 403, 403, 403, 200),
+    "consent.archive_kind": row(LOGIN, 403, 403, 403, 404),
 }
 
 
@@ -118,6 +121,7 @@ def values(factory):
         "assignment_id": 999_999,
         "session_id": 999_999,
         "packet_id": 999_999,
+        "kind_id": 999_999,
     }
 
 

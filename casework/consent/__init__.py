@@ -3,4 +3,8 @@ paper or in the portal, revoked at once, and the accounting of disclosures."""
 
 
 def init_app(app) -> None:
-    pass
+    from casework.consent import section
+    from casework.consent.views import bp
+
+    app.register_blueprint(bp)
+    section.init_app(app)

@@ -37,7 +37,9 @@ class ConsentKind(db.Model):
     label: Mapped[str] = mapped_column(String(120))
     default_purpose: Mapped[str] = mapped_column(Text, default="")
     default_scopes: Mapped[list] = mapped_column(JSON, default=list)
+    # Practice-defined kinds are archived, never deleted: consents keep their kind.
     archived_at: Mapped[datetime | None]
+    archive_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class Consent(db.Model):
@@ -83,6 +85,10 @@ class Consent(db.Model):
     recipients = relationship(
         "Contact", secondary=consent_recipients, order_by="Contact.id", lazy="selectin"
     )
+    # Who recorded what, for the staff's list (loaded there with the consents).
+    created_by = relationship("User", foreign_keys=[created_by_id], lazy="raise")
+    signed_recorded_by = relationship("User", foreign_keys=[signed_recorded_by_id], lazy="raise")
+    revoked_by = relationship("User", foreign_keys=[revoked_by_user_id], lazy="raise")
 
     def terms(self) -> rules.Terms:
         return rules.Terms(

@@ -22,7 +22,10 @@ from casework.audit.models import Action
 from casework.audit.service import record
 from casework.auth.models import User
 from casework.cases import service as cases_service
+from casework.consent import kinds as consent_kinds
+from casework.consent import service as consent_service
 from casework.demo import builders, specs
+from casework.domain.consent import Kind
 from casework.domain.intervention import DEFAULT_REHEARSAL
 from casework.domain.phases import OPEN_PHASES, Phase
 from casework.education import library
@@ -114,6 +117,9 @@ class Replay:
         with builders.at(founded + timedelta(hours=3), supervisor):
             for email in specs.notes()["cosigned"]:
                 notes_service.set_supervision(self.staff[email], "cosign")
+        with builders.at(founded + 5 * DAY, supervisor):
+            for kind in data.get("consent_kind", ()):
+                consent_kinds.add_kind(kind["label"], kind["purpose"], kind["scopes"], supervisor)
 
     # ---- time ------------------------------------------------------------------------
 
@@ -184,6 +190,8 @@ class CaseStory:
         self.outcome_at: datetime | None = None
         # The notes the follow-up check-ins started, to sign, by their place in the story.
         self.check_in_notes: dict[int, object] = {}
+        # The consents drafted, by their place in the case's list.
+        self.consents: dict[int, object] = {}
         self.opened = replay.working(
             self.now - DAY * spec["opened_days_ago"], offset_minutes=(index * 37) % 420
         )
@@ -232,6 +240,7 @@ class CaseStory:
         self._assessment()
         self._moves()
         self._portal()
+        self._consents()
         self._reading()
         self._intervention()
         self._aftercare()
@@ -434,6 +443,72 @@ class CaseStory:
             self.step(
                 self.when(Phase.INTERVENTION, 0.3), lambda: self._packet("intervention_packet")
             )
+
+    # ---- consent ----------------------------------------------------------------------
+
+    def _consents(self) -> None:
+        """The loved one's consents (specs.py, `[[case.consent]]`): drafted,
+        printed and signed on paper, the scan received the same day; some
+        revoked or ended by their event later."""
+        given = self.spec.get("consent")
+        if given is None:
+            portal = [c for c in self.spec.get("contact", ()) if c.get("portal")]
+            given = [{"kind": Kind.FAMILY_INVOLVEMENT.value}] if portal else []
+        for n, entry in enumerate(given):
+            if "phase" in entry:
+                drafted = self.when(entry["phase"], entry["at"])
+            else:  # before the family is invited to the portal (see `_portal`)
+                invited_in = Phase.EDUCATION if Phase.EDUCATION in self.entered else self.reached
+                drafted = self.entered[invited_in] + timedelta(minutes=10 + n)
+            self.step(drafted, lambda e=entry, n=n: self._draft_consent(e, n))
+            if entry.get("signed", True):
+                signed = drafted + timedelta(minutes=25)
+                self.step(signed, lambda n=n: self._sign_consent(n))
+            if revoked := entry.get("revoked"):
+                at = self.when(revoked["phase"], revoked["at"])
+                self.step(at, lambda n=n, note=revoked["note"]: self._revoke_consent(n, note))
+            if event := entry.get("event"):
+                self.step(self.when(event["phase"], event["at"]), lambda n=n: self._consent_ends(n))
+
+    def _draft_consent(self, entry: dict, n: int) -> None:
+        code = entry["kind"]
+        kind = consent_kinds.find(code) or next(
+            k for k in consent_kinds.available() if k.label == code
+        )
+        # The family named (every contact unless given), or else a class such as a provider.
+        names = entry.get("recipients")
+        if names is not None:
+            recipients = [self.contact(name) for name in names]
+        else:
+            recipients = [] if entry.get("recipient_class") else self.case.active_contacts
+        draft = consent_service.draft_from_kind(kind, recipients=recipients)
+        for name in ("recipient_class", "purpose", "information"):
+            if name in entry:
+                setattr(draft, name, entry[name])
+        if "scopes" in entry:
+            draft.scopes = list(entry["scopes"])
+        if days := entry.get("expires_after_days"):
+            draft.expires_on = local_today() + DAY * days
+        self.consents[n] = consent_service.create(self.case, draft, self.lead)
+
+    def _sign_consent(self, n: int) -> None:
+        today = local_today()
+        consent_service.record_paper_signature(
+            self.case,
+            self.consents[n],
+            signed_name=self.case.loved_one_name,
+            signed_on=today,
+            received_on=today,
+            by=self.lead,
+        )
+
+    def _revoke_consent(self, n: int, note: str) -> None:
+        consent_service.revoke(self.case, self.consents[n], note=note, by=self.lead)
+
+    def _consent_ends(self, n: int) -> None:
+        consent_service.record_expiry_event(
+            self.case, self.consents[n], occurred_on=local_today(), by=self.lead
+        )
 
     def _account(self, name: str) -> Callable[[], User]:
         return lambda: self.accounts[name]

@@ -42,6 +42,18 @@ and:
     start, 2 unless given), `narrative` (the note of the day; {family} and
     {loved_one} as in notes.toml). Recording it moves the case to support.
 
+- `[[case.consent]]`: the loved one's consents. `kind` (a built-in kind's
+  code, or the label of one of the practice's own kinds, `[[consent_kind]]`
+  in practice.toml), `recipients` (contacts' names; every contact unless
+  given), `recipient_class`, `purpose`, `information`, `scopes` (the kind's
+  defaults unless given), `phase` and `at` (when it was drafted: by default
+  just before the portal invitations), `expires_after_days` (an end date
+  that many days after it was drafted), `signed = false` (printed, not back
+  yet; otherwise signed on paper and the scan received that day),
+  `[...consent.revoked]` (phase, at, note) and `[...consent.event]` (phase,
+  at: its ending event happened). A case with family on the portal and no
+  consents given has the family-involvement consent naming every contact.
+
 After the day, `aftercare.toml` holds each past-the-day case's follow-up as
 `[story."<loved one's name>"]` (see `aftercare()`). Each entry is dated by
 `day` (days after the first pathway's start: the day of the intervention, or

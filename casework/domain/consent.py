@@ -120,6 +120,18 @@ def covers(
     )
 
 
+def covers_class(terms: Terms, *, today: date, scope: str) -> bool:
+    """Whether this consent, today, lets the practice disclose `scope`
+    information about the loved one to the class of recipients it names
+    ("my treating providers"): never to a family member, who is named."""
+    return (
+        status(terms, today) is Status.ACTIVE
+        and terms.subject_contact_id is None
+        and scope in terms.scopes
+        and bool(terms.recipient_class.strip())
+    )
+
+
 def any_covers(
     all_terms, *, today: date, scope: str, recipient_contact_id: int, about_contact_id=None
 ) -> bool:

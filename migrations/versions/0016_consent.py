@@ -25,6 +25,7 @@ def upgrade():
         sa.Column('default_purpose', sa.Text(), nullable=False),
         sa.Column('default_scopes', sa.JSON(), nullable=False),
         sa.Column('archived_at', sa.DateTime(), nullable=True),
+        sa.Column('archive_reason', sa.String(length=200), nullable=True),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('code'),
     )

@@ -22,6 +22,7 @@ from casework.assessment import service as assessment_service
 from casework.assessment.models import Assessment
 from casework.auth.models import Role
 from casework.cases.models import FamilyCase
+from casework.consent.models import Consent
 from casework.education import service as education_service
 from casework.education.models import Assignment, Packet
 from casework.extensions import db
@@ -191,6 +192,24 @@ EXPECTED.update(
         },
     }
 )
+# Consent. The case has one consent of the loved one, awaiting signature.
+EXPECTED.update(
+    {
+        "consent.index": STAFF_PAGE,
+        # With no kind chosen yet: the kinds to start from.
+        "consent.new": STAFF_PAGE,
+        "consent.detail": STAFF_PAGE,
+        # The paper form (200, application/pdf).
+        "consent.print_form": STAFF_PAGE,
+        # Empty forms come back with their messages.
+        "consent.record_signed": STAFF_FORM_POST,
+        "consent.revoke": STAFF_FORM_POST,
+        "consent.record_event": STAFF_FORM_POST,
+        # The accounting of disclosures, and its printout for the family.
+        "consent.accounting": STAFF_PAGE,
+        "consent.accounting_pdf": STAFF_PAGE,
+    }
+)
 WHO = list(STAFF_PAGE)
 PDF_ENDPOINTS = {
     "assessment.summary_pdf",
@@ -202,6 +221,8 @@ PDF_ENDPOINTS = {
     "intervention.letter_sheet",
     "aftercare.summary_pdf",
     "notes.record_pdf",
+    "consent.print_form",
+    "consent.accounting_pdf",
 }
 JSON_ENDPOINTS = {"notes.record_json"}
 
@@ -250,6 +271,7 @@ def route_args(rule, case):
         "placement_id": db.session.scalar(select(Placement.id).where(Placement.case_id == case.id)),
         "step": "share",
         "check_in_id": db.session.scalar(select(CheckIn.id).where(CheckIn.case_id == case.id)),
+        "consent_id": db.session.scalar(select(Consent.id).where(Consent.case_id == case.id)),
     }
     missing = set(rule.arguments) - set(known)
     assert not missing, f"{rule.endpoint}: no test value for {sorted(missing)}"
@@ -353,12 +375,22 @@ def _aftercare(case, owner):
     )
 
 
+def _consent(case, owner):
+    from casework.consent import kinds as consent_kinds
+    from casework.consent import service as consent_service
+
+    kind = consent_kinds.find("family_involvement")
+    draft = consent_service.draft_from_kind(kind, recipients=case.active_contacts[:1])
+    consent_service.create(case, draft, owner)
+
+
 RECORDS_BY_AREA = {
     "assessment": _assessment,
     "education": _education,
     "notes": _notes,
     "intervention": _intervention,
     "aftercare": _aftercare,
+    "consent": _consent,
 }
 
 
