@@ -50,6 +50,18 @@ EXPECTED = {
     "users.set_password": row(LOGIN, 403, 422, 403, 403),
     "users.set_active": row(LOGIN, 403, 302, 403, 403),
     "users.reset_two_factor": row(LOGIN, 403, 302, 403, 403),
+    # An account's role: an empty POST names no role from the list (400).
+    "access.change_role": row(LOGIN, 403, 400, 403, 403),
+    # Where an account waiting for clinical access lands; everyone else goes on.
+    "access.waiting": row(LOGIN, 403, 302, 302, 302),
+    # Emergency (break-glass) access: an interventionist's form; a supervisor
+    # sees every case already.
+    "access.break_glass_form": row(LOGIN, 403, 403, 200, 403),
+    # The supervisors' review of access; a request or grant that does not exist is 404.
+    "access.review": row(LOGIN, 403, 403, 403, 200),
+    "access.confirm_request": row(LOGIN, 403, 403, 403, 404),
+    "access.decline_request": row(LOGIN, 403, 403, 403, 404),
+    "access.review_grant": row(LOGIN, 403, 403, 403, 404),
     "cases.caseload": row(LOGIN, 403, 302, 200, 200),
     "cases.new_case": CLINICAL,
     "scheduling.calendar": CLINICAL,
@@ -69,6 +81,11 @@ EXPECTED = {
     # The check-in: a kind page while no follow-up is due; a post has nothing to answer (404).
     "portal.check_in": row(LOGIN, 200, 403, 403, 403),
     "portal.check_in_post": row(LOGIN, 404, 403, 403, 403),
+    # The member's consents: the list opens; a consent that is nobody's is 404.
+    "portal.consents_page": row(LOGIN, 200, 403, 403, 403),
+    "portal.consent": row(LOGIN, 404, 403, 403, 403),
+    "portal.consent_post": row(LOGIN, 404, 403, 403, 403),
+    "portal.consent_pdf": row(LOGIN, 404, 403, 403, 403),
     # The invitation token is the credential: an unknown one is 404 for everybody.
     "invites.accept": row(404, 404, 404, 404, 404),
     "education.library": CLINICAL,
@@ -117,11 +134,14 @@ def values(factory):
         "slug": module.slug,
         "user_id": target.id,
         "token": "no-such-token",
+        "request_id": 999_999,
+        "grant_id": 999_999,
         "filename": "css/casework.css",
         "assignment_id": 999_999,
         "session_id": 999_999,
         "packet_id": 999_999,
         "kind_id": 999_999,
+        "consent_id": 999_999,
     }
 
 

@@ -9,6 +9,16 @@ them nothing of the record).
 Anything else, whether another member's, another case's, unshared or an id
 no record can have, is a 404. Nothing clinical is ever loaded here.
 Portal views load through these functions and nothing else.
+
+Case-specific information is the loved one's, and 42 CFR Part 2 lets the
+practice share it only as the loved one agreed in writing: the member's
+sessions, the packets prepared for the family, the intervention plan's
+details and how support is going each need a consent in effect that names
+the member and includes that kind of information (casework.consent.coverage,
+asked afresh on every request). Without one, the lists are empty and the
+records 404, as if there were none. General reading needs no consent, and
+what the member wrote (their letter, bottom line, commitments and check-in)
+is theirs whatever any consent says.
 """
 
 from dataclasses import dataclass
@@ -22,7 +32,10 @@ from casework.aftercare import service as aftercare
 from casework.aftercare.models import CheckIn
 from casework.cases.access import fits_column
 from casework.cases.models import Contact
+from casework.consent import coverage
+from casework.consent.models import Consent
 from casework.domain import followups
+from casework.domain.consent import Scope
 from casework.domain.intervention import ROLES, SPEAKING_ROLES
 from casework.domain.phases import Phase
 from casework.education.models import Assignment, Packet
@@ -56,6 +69,44 @@ def member_contact() -> Contact:
     if contact is None:
         abort(404)
     return contact
+
+
+# ---- consent ------------------------------------------------------------------------
+
+# What the portal may show a member of the loved one's information, in the order
+# the home page names what it cannot show yet.
+FAMILY_SCOPES = (Scope.SESSIONS, Scope.PACKETS, Scope.INTERVENTION, Scope.AFTERCARE)
+
+
+def consent_for(scope: Scope) -> Consent | None:
+    """The consent under which the signed-in member may see `scope` now, or None."""
+    return coverage.member_may_see(current_contact(), scope)
+
+
+def not_shared_yet() -> list[Scope]:
+    """The kinds of the loved one's information no consent lets the member
+    see now, among those that would mean something to them at this point:
+    the intervention once they are on its team, support once it has begun.
+    It says nothing of whether any such record exists."""
+    contact = current_contact()
+    if contact is None:
+        return []
+    wanted = [Scope.SESSIONS, Scope.PACKETS]
+    if own_team_member() is not None:
+        wanted.append(Scope.INTERVENTION)
+    if contact.case.phase == Phase.AFTERCARE.value:
+        wanted.append(Scope.AFTERCARE)
+    return [scope for scope in wanted if consent_for(scope) is None]
+
+
+def loved_one_called() -> str:
+    """How the portal names the loved one to their family: the name they go
+    by, or their first name (never the full name on the record)."""
+    contact = current_contact()
+    if contact is None:
+        return "your loved one"
+    case = contact.case
+    return case.preferred_name or (case.loved_one_name.split() or ["your loved one"])[0]
 
 
 def _attended_by(contact: Contact):
@@ -105,8 +156,11 @@ def load_own_assignment(assignment_id: int) -> Assignment:
 
 
 def own_upcoming_sessions() -> list[CaseSession]:
-    """Scheduled sessions of the member's case that they attend, from now on."""
+    """Scheduled sessions of the member's case that they attend, from now on,
+    while a consent lets them see sessions."""
     contact = member_contact()
+    if consent_for(Scope.SESSIONS) is None:
+        return []
     return list(
         db.session.scalars(
             upcoming(
@@ -117,8 +171,11 @@ def own_upcoming_sessions() -> list[CaseSession]:
 
 
 def load_own_session(session_id: int) -> CaseSession:
-    """A session of the member's case that they attend, or 404."""
+    """A session of the member's case that they attend (while a consent lets
+    them see sessions), or 404."""
     contact = member_contact()
+    if consent_for(Scope.SESSIONS) is None:
+        abort(404)
     return _own(
         CaseSession,
         session_id,
@@ -131,8 +188,11 @@ def load_own_session(session_id: int) -> CaseSession:
 
 
 def own_packets() -> list[Packet]:
-    """The packets shared with the member's family, newest share first."""
+    """The packets shared with the member's family, newest share first,
+    while a consent lets them see packets."""
     contact = member_contact()
+    if consent_for(Scope.PACKETS) is None:
+        return []
     return list(
         db.session.scalars(
             select(Packet)
@@ -143,8 +203,11 @@ def own_packets() -> list[Packet]:
 
 
 def load_own_packet(packet_id: int) -> Packet:
-    """A packet of the member's case that staff shared, or 404."""
+    """A packet of the member's case that staff shared (while a consent lets
+    them see packets), or 404."""
     contact = member_contact()
+    if consent_for(Scope.PACKETS) is None:
+        abort(404)
     return _own(Packet, packet_id, Packet.case_id == contact.case_id, Packet.shared_at.is_not(None))
 
 
@@ -157,6 +220,9 @@ def load_own_packet(packet_id: int) -> Packet:
 # facility's name, what to pack and the practice's financial tie to it. A team
 # member's staff notes, other members' letters and bottom lines, the level of
 # care, the insurance and the bed are never read into what the page receives.
+# The plan's details (role, reading order, the day, the treatment) are the loved
+# one's information: they are read only while a consent covers the intervention.
+# The letter, bottom line and commitments are the member's own, and always shown.
 
 
 @dataclass(frozen=True)
@@ -189,6 +255,7 @@ class Treatment:
 class OwnPart:
     """What the member's page shows: plain values, nothing more."""
 
+    plan_shared: bool  # a consent lets the member see the plan's details
     role: str
     role_label: str
     speaks: bool
@@ -269,7 +336,10 @@ def _the_day(plan: InterventionPlan, member: TeamMember, contact: Contact) -> Th
         place_kind=session.place_kind,
         place=session.place,
         passed=session.starts_at < utcnow(),
-        session_id=session.id if attends is not None else None,
+        # The calendar file is a session's details: it needs consent for sessions too.
+        session_id=session.id
+        if attends is not None and consent_for(Scope.SESSIONS) is not None
+        else None,
     )
 
 
@@ -288,13 +358,39 @@ def own_part(member: TeamMember) -> OwnPart:
     contact = member_contact()
     if member.contact_id != contact.id:  # only ever the signed-in member's own
         abort(404)
-    plan = own_plan()
     letter = member.letter
-    reads_at, readers = _reading_position(member)
     bottom = intervention.bottom_line_of(member)
     commitments = intervention.commitments_of(member)
+    own = {
+        "writes_letter": member.speaks or bool(letter is not None and letter.body.strip()),
+        "letter_body": letter.body if letter is not None else "",
+        "letter_status": letter.status if letter is not None else "draft",
+        "letter_version": str(letter.version) if letter is not None else "",
+        "letter_finalized_at": letter.finalized_at if letter is not None else None,
+        "comments": _own_comments(letter),
+        "bottom_line": bottom.text if bottom is not None else "",
+        "commitments": [c.behaviour for c in commitments],
+        "own_words": next((c.own_words or "" for c in commitments if c.behaviour == "other"), ""),
+    }
+    if consent_for(Scope.INTERVENTION) is None:
+        return OwnPart(
+            plan_shared=False,
+            role="",
+            role_label="",
+            speaks=member.speaks,
+            reads_at=None,
+            readers=0,
+            attends_day=False,
+            attends_rehearsal=False,
+            day=None,
+            treatment=None,
+            **own,
+        )
+    plan = own_plan()
+    reads_at, readers = _reading_position(member)
     chosen = intervention.chosen_placement(contact.case)
     return OwnPart(
+        plan_shared=True,
         role=member.role,
         role_label=ROLES.get(member.role, member.role),
         speaks=member.speaks,
@@ -303,15 +399,6 @@ def own_part(member: TeamMember) -> OwnPart:
         attends_day=member.attends_day,
         attends_rehearsal=member.attends_rehearsal,
         day=_the_day(plan, member, contact) if plan is not None else None,
-        writes_letter=member.speaks or bool(letter is not None and letter.body.strip()),
-        letter_body=letter.body if letter is not None else "",
-        letter_status=letter.status if letter is not None else "draft",
-        letter_version=str(letter.version) if letter is not None else "",
-        letter_finalized_at=letter.finalized_at if letter is not None else None,
-        comments=_own_comments(letter),
-        bottom_line=bottom.text if bottom is not None else "",
-        commitments=[c.behaviour for c in commitments],
-        own_words=next((c.own_words or "" for c in commitments if c.behaviour == "other"), ""),
         treatment=Treatment(
             facility=chosen.facility,
             what_to_pack=chosen.what_to_pack,
@@ -320,6 +407,7 @@ def own_part(member: TeamMember) -> OwnPart:
         )
         if chosen is not None
         else None,
+        **own,
     )
 
 
@@ -370,13 +458,60 @@ def load_due_check_in() -> DueCheckIn:
 
 def own_milestone() -> tuple[str, object] | None:
     """The latest recovery milestone the family's loved one has reached, as
-    staff last heard (label, day), while the case is in support: something
-    for the portal to celebrate, nothing more of the record."""
+    staff last heard (label, day), while the case is in support and a
+    consent lets the member see how support is going: something for the
+    portal to celebrate, nothing more of the record."""
     contact = current_contact()
     if contact is None or contact.case.phase != "aftercare" or contact.case.status == "closed":
+        return None
+    if consent_for(Scope.AFTERCARE) is None:
         return None
     start = aftercare.recovery_start(aftercare.check_ins(contact.case))
     reached = [
         (label, day) for label, day, done in followups.milestones(start, local_today()) if done
     ]
     return reached[-1] if reached else None
+
+
+# ---- the member's consents ------------------------------------------------------------
+#
+# A member may read, sign, revoke and download the consents about their own
+# information (theirs to give), and see which of the loved one's consents let
+# the practice share with them, and what, while those are in effect.
+
+
+def own_consents() -> list[Consent]:
+    """Consents whose subject is the member (their own information), newest first."""
+    contact = member_contact()
+    return list(
+        db.session.scalars(
+            select(Consent)
+            .where(Consent.case_id == contact.case_id, Consent.subject_contact_id == contact.id)
+            .order_by(Consent.created_at.desc(), Consent.id.desc())
+        )
+    )
+
+
+def own_consents_to_sign() -> list[Consent]:
+    """The member's own consents waiting for their signature."""
+    return [c for c in own_consents() if c.signed_at is None and c.revoked_at is None]
+
+
+def load_own_consent(consent_id: int) -> Consent:
+    """A consent about the member's own information, or 404."""
+    contact = member_contact()
+    return _own(
+        Consent,
+        consent_id,
+        Consent.case_id == contact.case_id,
+        Consent.subject_contact_id == contact.id,
+    )
+
+
+def consents_covering_me() -> list[tuple[Consent, list[Scope]]]:
+    """The loved one's consents in effect that name the member, each with the
+    kinds of information it lets the practice share with them."""
+    return [
+        (consent, [scope for scope in Scope if scope.value in (consent.scopes or ())])
+        for consent in coverage.in_effect(current_contact())
+    ]

@@ -1,13 +1,13 @@
-"""The family member's own forms: their part of the intervention, and the
-check-in they send when a follow-up is due.
+"""The family member's own forms: their part of the intervention, the
+check-in they send when a follow-up is due, and signing or revoking a consent.
 
 Each intervention form has its own prefix, so the three can sit on one page
 and post to it; all are KeptForms, so what was typed past the idle limit
 comes back after signing in again.
 """
 
-from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from casework.domain.followups import LOVED_ONE_STATUSES
 from casework.domain.instruments import INSTRUMENTS
@@ -128,3 +128,35 @@ class CheckInForm(KeptForm):
 
     def who5_answers(self) -> dict[str, int]:
         return {key: self[key].data for key in self.ITEMS}
+
+
+# ---- consents -----------------------------------------------------------------------
+
+
+class SignConsentForm(KeptForm):
+    signed_name = StringField(
+        "Type your full name to sign",
+        filters=STRIP,
+        validators=[
+            InputRequired(message="Please type your full name to sign."),
+            Length(min=2, max=120, message="Please type your full name (up to 120 characters)."),
+        ],
+    )
+    agree = BooleanField(
+        "I have read this and agree",
+        validators=[
+            DataRequired(message="Please tick the box to say you have read this and agree.")
+        ],
+    )
+    # The consent's version when the page was loaded: a change since is refused.
+    version = HiddenField()
+    sign = SubmitField("Sign this consent")
+
+
+class RevokeConsentForm(KeptForm):
+    confirm = BooleanField(
+        "I want to revoke this consent now",
+        validators=[DataRequired(message="Please tick the box to confirm.")],
+    )
+    version = HiddenField()
+    revoke = SubmitField("Revoke this consent")

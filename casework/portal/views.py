@@ -2,7 +2,10 @@
 
 A family member sees only what belongs to their own contact record: their
 reading, the sessions they attend, and the packets shared with their family.
-Every page loads through casework.portal.access, which decides that.
+Every page loads through casework.portal.access, which decides that, from
+the consents on file for the loved one's information. Whatever a page or
+file shows of that information goes into the accounting of disclosures
+(casework.portal.disclosing) and carries the 42 CFR Part 2 notice.
 Nothing clinical (assessment, scores, notes, flags) is ever loaded here.
 """
 
@@ -22,21 +25,28 @@ from flask_login import current_user
 from casework.audit.models import Action
 from casework.audit.service import record
 from casework.auth.guards import family_required
+from casework.consent import family as consents
+from casework.domain.consent import SCOPE_LABELS, Scope
 from casework.education import service as education
 from casework.education.packet import render_packet
 from casework.forms import ConfirmForm
 from casework.intervention.service import InterventionRuleError, LetterRuleError
 from casework.portal import access, check_ins, letters
+from casework.portal.disclosing import disclose, with_notice
 from casework.portal.forms import (
     LOVED_ONE_CHOICES,
     BottomLineForm,
     CheckInForm,
     CommitmentsForm,
     OwnLetterForm,
+    RevokeConsentForm,
+    SignConsentForm,
 )
-from casework.printing.delivery import ics_response, pdf_response
+from casework.printing import render_pdf
+from casework.printing.delivery import ics_response, pdf_response, practice_details
 from casework.scheduling import ical
 from casework.timeutil import local_today
+from casework.transaction import flush_or_conflict
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -52,6 +62,17 @@ def home():
         return render_template("portal/home.html", contact=None)
     reading = access.own_assignments()
     record(Action.VIEW, case=contact.case, object_type="page", object_id="portal.home")
+    sessions = access.own_upcoming_sessions()
+    packets = access.own_packets()
+    milestone = access.own_milestone()
+    shown = [
+        (Scope.SESSIONS, "Upcoming sessions", sessions),
+        (Scope.PACKETS, "Packets shared with the family (titles)", packets),
+        (Scope.AFTERCARE, "Recovery milestone", milestone),
+    ]
+    for scope, what, items in shown:
+        if items:
+            disclose(scope, what, "portal_page")
     html = render_template(
         "portal/home.html",
         contact=contact,
@@ -59,14 +80,28 @@ def home():
         reading=reading,
         finished=sum(1 for a in reading if a.finished_at is not None),
         today=local_today(),
-        sessions=access.own_upcoming_sessions(),
-        packets=access.own_packets(),
+        sessions=sessions,
+        sessions_shared=access.consent_for(Scope.SESSIONS) is not None,
+        packets=packets,
         on_team=access.own_team_member() is not None,
         check_in=access.own_due_check_in(),
-        milestone=access.own_milestone(),
-        discloses=True,
+        milestone=milestone,
+        not_shared=[SCOPE_WORDS[scope] for scope in access.not_shared_yet()],
+        loved_one=access.loved_one_called(),
+        to_sign=access.own_consents_to_sign(),
+        discloses=any(items for _, _, items in shown),
     )
     return html
+
+
+# What the home page says it cannot show yet, in a family's words.
+SCOPE_WORDS = {
+    Scope.SESSIONS: "the dates, times and places of your sessions",
+    Scope.PACKETS: "the printed packets prepared for your family",
+    Scope.INTERVENTION: "the plan for the intervention (the day, the place, who speaks, "
+    "and the treatment lined up)",
+    Scope.AFTERCARE: "how support is going after the intervention",
+}
 
 
 @bp.get("/reading/<int:assignment_id>")
@@ -112,10 +147,11 @@ def session_ics(session_id):
     contact = access.member_contact()
     session = access.load_own_session(session_id)
     record(Action.EXPORT, case=contact.case, obj=session, summary="Session downloaded as .ics")
+    disclose(Scope.SESSIONS, "A session's date, time and place (calendar file)", "portal_file")
     body = ical.calendar_bytes(
         [session], name=f"{current_app.config['PRACTICE_NAME']} session", first_names=False
     )
-    return ics_response(body, f"session-{session.id}.ics")
+    return ics_response(with_notice(body), f"session-{session.id}.ics")
 
 
 @bp.get("/packets/<int:packet_id>.pdf")
@@ -123,13 +159,18 @@ def session_ics(session_id):
 def packet_pdf(packet_id):
     contact = access.member_contact()
     packet = access.load_own_packet(packet_id)
-    pdf = render_packet(packet, case=contact.case, sessions=access.own_upcoming_sessions())
+    # Its schedule lists the member's sessions only while a consent covers them.
+    sessions = access.own_upcoming_sessions() if packet.include_schedule else []
+    pdf = render_packet(packet, case=contact.case, sessions=sessions)
     record(
         Action.EXPORT,
         case=contact.case,
         obj=packet,
-        summary=f"{contact.name} downloaded a packet",
+        summary=f"{contact.name} downloaded the packet “{packet.title}”",
     )
+    disclose(Scope.PACKETS, f"Packet “{packet.title}” (PDF)", "portal_pdf")
+    if sessions:
+        disclose(Scope.SESSIONS, "Upcoming sessions, in the packet's schedule", "portal_pdf")
     return pdf_response(pdf, f"packet-{packet.id}.pdf")
 
 
@@ -178,6 +219,12 @@ def _intervention_page(member, forms=None, status=200, stale_body=None):
         obj=member,
         summary="Family member opened their part in the intervention",
     )
+    if part.plan_shared:
+        disclose(
+            Scope.INTERVENTION,
+            "Their part in the intervention: role, reading order, the day, treatment",
+            "portal_page",
+        )
     just_saved = session.pop(SAVED_KEY, None)
     html = render_template(
         "portal/intervention.html",
@@ -190,7 +237,8 @@ def _intervention_page(member, forms=None, status=200, stale_body=None):
         bottom_form=bottom_form,
         stop_form=stop_form,
         stale_body=stale_body,
-        discloses=True,
+        loved_one=access.loved_one_called(),
+        discloses=part.plan_shared,
     )
     return html, status
 
@@ -369,3 +417,139 @@ def _already_sent():
     """A second send for the same follow-up (another tab, a double-click):
     nothing is written, and the page says theirs has arrived."""
     return _check_in_page(status=409, summary="Family member's second check-in not kept")
+
+
+# ---- the member's consents ----------------------------------------------------------
+
+
+@bp.get("/consents")
+@family_required
+def consents_page():
+    contact = access.current_contact()
+    if contact is None:
+        return render_template("portal/consents.html", contact=None)
+    record(
+        Action.VIEW,
+        case=contact.case,
+        object_type="page",
+        object_id="portal.consents",
+        summary="Family member opened their consents",
+    )
+    today = local_today()
+    return render_template(
+        "portal/consents.html",
+        contact=contact,
+        own=[(c, c.status(today)) for c in access.own_consents()],
+        covering=access.consents_covering_me(),
+        not_shared=[SCOPE_WORDS[scope] for scope in access.not_shared_yet()],
+        loved_one=access.loved_one_called(),
+        interventionist=contact.case.interventionist,
+        scope_labels=SCOPE_LABELS,
+    )
+
+
+def _consent_page(consent, sign_form=None, revoke_form=None, status=200):
+    contact = access.member_contact()
+    sign_form = sign_form or SignConsentForm(prefix="sign")
+    revoke_form = revoke_form or RevokeConsentForm(prefix="revoke")
+    for form in (sign_form, revoke_form):
+        if not form.version.data:  # a fresh page: the version it shows
+            form.version.data = str(consent.version)
+    record(
+        Action.VIEW,
+        case=contact.case,
+        obj=consent,
+        summary="Family member opened a consent",
+    )
+    html = render_template(
+        "portal/consent.html",
+        contact=contact,
+        consent=consent,
+        state=consent.status(local_today()),
+        copy=consents.copy_context(consent, patient=contact.name, practice=practice_details()),
+        sign_form=sign_form,
+        revoke_form=revoke_form,
+        just_done=session.pop(CONSENT_DONE_KEY, None),
+        interventionist=contact.case.interventionist,
+    )
+    return html, status
+
+
+CONSENT_DONE_KEY = "portal_consent_done"
+
+
+@bp.get("/consents/<int:consent_id>")
+@family_required
+def consent(consent_id):
+    return _consent_page(access.load_own_consent(consent_id))
+
+
+@bp.post("/consents/<int:consent_id>")
+@family_required
+def consent_post(consent_id):
+    contact = access.member_contact()
+    consent = access.load_own_consent(consent_id)
+    user = current_user._get_current_object()
+    if "sign-signed_name" in request.form or "sign-agree" in request.form:
+        form = SignConsentForm(prefix="sign")
+        if not form.validate_on_submit():
+            return _consent_page(consent, sign_form=form, status=422)
+        if form.version.data != str(consent.version):
+            form.form_errors.append(STALE_CONSENT)
+            form.version.data = str(consent.version)
+            return _consent_page(consent, sign_form=form, status=409)
+        try:
+            consents.sign_in_portal(
+                consent,
+                contact.case,
+                typed_name=form.signed_name.data or "",
+                address=request.remote_addr,
+                user=user,
+            )
+        except consents.ConsentRefused as refused:
+            form.form_errors.append(str(refused))
+            return _consent_page(consent, sign_form=form, status=409)
+        flush_or_conflict(STALE_CONSENT)
+        session[CONSENT_DONE_KEY] = "signed"
+    elif "revoke-confirm" in request.form or "revoke-version" in request.form:
+        form = RevokeConsentForm(prefix="revoke")
+        if not form.validate_on_submit():
+            return _consent_page(consent, revoke_form=form, status=422)
+        if form.version.data != str(consent.version):
+            form.form_errors.append(STALE_CONSENT)
+            form.version.data = str(consent.version)
+            return _consent_page(consent, revoke_form=form, status=409)
+        try:
+            consents.revoke_in_portal(consent, contact.case, user=user)
+        except consents.ConsentRefused as refused:
+            form.form_errors.append(str(refused))
+            return _consent_page(consent, revoke_form=form, status=409)
+        flush_or_conflict(STALE_CONSENT)
+        session[CONSENT_DONE_KEY] = "revoked"
+    else:
+        abort(400)
+    return redirect(url_for("portal.consent", consent_id=consent.id))
+
+
+STALE_CONSENT = (
+    "This consent changed since you opened the page (perhaps in another window, or "
+    "your interventionist updated it). Please read it again below before you go on."
+)
+
+
+@bp.get("/consents/<int:consent_id>.pdf")
+@family_required
+def consent_pdf(consent_id):
+    contact = access.member_contact()
+    consent = access.load_own_consent(consent_id)
+    pdf = render_pdf(
+        "family_consent_copy.html",
+        consents.copy_context(consent, patient=contact.name, practice=practice_details()),
+    )
+    record(
+        Action.EXPORT,
+        case=contact.case,
+        obj=consent,
+        summary="Family member downloaded a copy of their consent",
+    )
+    return pdf_response(pdf, f"consent-{consent.id}.pdf")

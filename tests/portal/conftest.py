@@ -47,6 +47,19 @@ def family(people, factory, modules):
 
 
 @pytest.fixture
+def consented(family, factory):
+    """Each family's loved one has signed a family-involvement consent that
+    shares sessions, packets, the intervention and support with Fran and Sam
+    (and, in the other case, Olive)."""
+    return {
+        "case": factory.give_consent(
+            family["case"], [family["fran_contact"], family["sam_contact"]]
+        ),
+        "other_case": factory.give_consent(family["other_case"], [family["olive_contact"]]),
+    }
+
+
+@pytest.fixture
 def assign(family, modules):
     """assign(contact, *slugs, due_on=None, note=None) -> the contact's assignments."""
 

@@ -32,7 +32,7 @@ def signed_in(app, family):
 
 
 def test_each_loader_gives_the_members_own_record_and_404_for_anything_else(
-    family, assign, add_session, make_packet, signed_in
+    family, assign, add_session, make_packet, signed_in, consented
 ):
     (mine,) = assign(family["fran_contact"], "writing-your-letter")
     (sams,) = assign(family["sam_contact"], "return-to-use")

@@ -126,8 +126,13 @@ def team(family, factory, add_session, make_packet):
         placement = iv.save_placement(case, None, dict(PLACEMENT))
         iv.choose_placement(case, placement)
     db.session.commit()
+    # The loved one agreed to share the plan, sessions and packets with the three.
+    consent = factory.give_consent(
+        case, [family["fran_contact"], family["sam_contact"], pat_contact]
+    )
     return {
         **family,
+        "consent": consent,
         "plan": plan,
         "day": day,
         "pat": pat,
@@ -233,6 +238,7 @@ def test_the_first_and_last_readers_are_told_so_and_a_supporter_writes_no_letter
     with acting_as(owner):
         iv.save_member(case, None, member_data(contact_of(vic), "supporter", None, None))
     db.session.commit()
+    factory.give_consent(case, [contact_of(vic)])
     client = as_user(vic)
     page = client.get(PAGE).get_data(as_text=True)
     assert "Supporter" in page and "Your bottom line" in page
@@ -247,6 +253,7 @@ def test_a_member_not_attending_the_day_is_not_told_its_date_or_place(team, fact
     with acting_as(owner):
         iv.save_member(case, None, member_data(contact_of(away), "not_attending", None, None))
     db.session.commit()
+    factory.give_consent(case, [contact_of(away)])
     text = text_of(as_user(away).get(PAGE))
     assert "Not attending" in text
     assert "8 Elm Court" not in text and "The day" not in text

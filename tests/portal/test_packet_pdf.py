@@ -18,7 +18,7 @@ def _flat(text: str) -> str:
 
 
 def test_the_shared_packet_prints_cover_contents_modules_schedule_and_crisis_lines(
-    family, as_user, add_session, make_packet, modules
+    family, as_user, add_session, make_packet, modules, consented
 ):
     mine = add_session(family["case"], [family["fran_contact"]], title="Family evening")
     add_session(family["case"], [family["sam_contact"]], title="Sam's own session")
@@ -40,11 +40,13 @@ def test_the_shared_packet_prints_cover_contents_modules_schedule_and_crisis_lin
     assert family["owner"].name in text
     assert "42 CFR part 2" in text
     assert family["case"].loved_one_name not in text
-    exported = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()
+    exported = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "export", AuditEvent.object_type == "Packet")
+    ).one()
     assert exported.case_id == family["case"].id and exported.object_id == str(packet.id)
 
 
-def test_a_packet_is_404_until_it_is_shared(family, as_user, make_packet):
+def test_a_packet_is_404_until_it_is_shared(family, as_user, make_packet, consented):
     packet = make_packet(family["case"], "how-recovery-works", shared=False)
     client = as_user(family["fran"])
     assert client.get(f"/portal/packets/{packet.id}.pdf").status_code == 404

@@ -67,7 +67,7 @@ def test_home_shows_own_reading_with_progress_states_and_due_dates(family, assig
 
 
 def test_home_shows_sessions_packets_interventionist_crisis_and_the_statement(
-    family, as_user, add_session, make_packet
+    family, as_user, add_session, make_packet, consented
 ):
     owner = family["owner"]
     owner.phone = "(555) 010-0102"
@@ -83,14 +83,14 @@ def test_home_shows_sessions_packets_interventionist_crisis_and_the_statement(
     assert str(escape(REDISCLOSURE_STATEMENT)) in html
 
 
-def test_home_with_nothing_shared_yet_says_so(family, as_user):
+def test_home_with_nothing_shared_yet_says_so(family, as_user, consented):
     html = as_user(family["fran"]).get("/portal/").get_data(as_text=True)
     assert "Nothing to read yet" in html
     assert "No sessions are booked for you yet" in html
 
 
 def test_a_member_sees_only_their_own_assignments_sessions_and_packets(
-    family, assign, as_user, add_session, make_packet
+    family, assign, as_user, add_session, make_packet, consented
 ):
     (mine,) = assign(family["fran_contact"], "writing-your-letter")
     (sams,) = assign(family["sam_contact"], "return-to-use")
@@ -265,7 +265,7 @@ def test_the_finished_button_needs_its_csrf_token(make_app_with, family, assign,
     assert db.session.get(Assignment, a.id).finished_at is None
 
 
-def test_the_home_page_shows_nothing_clinical(family, assign, as_user, add_session):
+def test_the_home_page_shows_nothing_clinical(family, assign, as_user, add_session, consented):
     case, owner = family["case"], family["owner"]
     case.summary = "Private clinical summary of the situation"
     assessment.save_draft(
@@ -313,7 +313,7 @@ def test_the_home_page_shows_nothing_clinical(family, assign, as_user, add_sessi
             assert leak not in page, leak
 
 
-def test_the_session_calendar_file_names_no_one(family, as_user, add_session):
+def test_the_session_calendar_file_names_no_one(family, as_user, add_session, consented):
     session = add_session(family["case"], [family["fran_contact"], family["sam_contact"]])
     response = as_user(family["fran"]).get(f"/portal/sessions/{session.id}.ics")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
@@ -324,12 +324,14 @@ def test_the_session_calendar_file_names_no_one(family, as_user, add_session):
     for name in (family["fran"].name, family["sam"].name, family["case"].loved_one_name):
         assert name.split()[0] not in text
     assert committed_audit(action="export") == [
-        (family["fran"].id, "export", family["case"].id, "CaseSession", str(session.id))
+        (family["fran"].id, "export", family["case"].id, "CaseSession", str(session.id)),
+        # the disclosure, under the consent that lets her see it
+        (family["fran"].id, "export", family["case"].id, "Consent", str(consented["case"].id)),
     ]
 
 
 def test_the_home_page_runs_the_same_queries_for_one_item_or_many(
-    family, assign, as_user, add_session, make_packet
+    family, assign, as_user, add_session, make_packet, consented
 ):
     client = as_user(family["fran"])
     assign(family["fran_contact"], "writing-your-letter")
@@ -354,7 +356,7 @@ def test_the_home_page_runs_the_same_queries_for_one_item_or_many(
 
 
 def test_what_a_member_does_in_the_portal_is_committed_to_the_audit_trail(
-    family, assign, add_session, make_packet, as_user
+    family, assign, add_session, make_packet, as_user, consented
 ):
     (a,) = assign(family["fran_contact"], "how-recovery-works")
     session = add_session(family["case"], [family["fran_contact"]])
@@ -373,10 +375,17 @@ def test_what_a_member_does_in_the_portal_is_committed_to_the_audit_trail(
     assert committed_audit(actor_id=fran, action="login") == [
         (fran, "login", None, "User", str(fran))
     ]
+    # Each disclosure of the loved one's information names the consent it rests on.
+    consent = str(consented["case"].id)
     assert [row for row in committed_audit(actor_id=fran) if row[1] != "login"] == [
         (fran, "view", case_id, "page", "portal.home"),
+        (fran, "export", case_id, "Consent", consent),  # her sessions
+        (fran, "export", case_id, "Consent", consent),  # the family's packets
         (fran, "view", case_id, "Assignment", str(a.id)),
         (fran, "update", case_id, "Assignment", str(a.id)),
         (fran, "export", case_id, "CaseSession", str(session.id)),
+        (fran, "export", case_id, "Consent", consent),
         (fran, "export", case_id, "Packet", str(packet.id)),
+        (fran, "export", case_id, "Consent", consent),  # the packet
+        (fran, "export", case_id, "Consent", consent),  # its schedule of her sessions
     ]
