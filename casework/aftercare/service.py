@@ -120,6 +120,43 @@ class CheckInResult:
     switched_to: str | None
 
 
+# Who a check-in reached, beside the loved one and family members ("contact:<id>").
+PROVIDER = "provider"
+
+
+class ProviderConsentMissing(AftercareRuleError):
+    """Telling the treatment provider about follow-up needs the loved one's consent."""
+
+
+def _provider_consent(case):
+    """The provider-coordination consent in effect that covers follow-up, or refuse."""
+    from casework.consent import service as consent
+
+    found = consent.provider_consent(case)
+    if found is None:
+        raise ProviderConsentMissing(
+            "No treatment provider coordination consent in effect covers follow-up: "
+            "record one signed on the Consents tab, or untick the treatment provider."
+        )
+    return found
+
+
+def _disclosed_to_provider(case, check_in: CheckIn, consent, user) -> None:
+    """The provider contact goes in the accounting of disclosures, under its consent."""
+    from casework.consent.disclosures import record_disclosure
+    from casework.domain.consent import Scope
+
+    record_disclosure(
+        case.id,
+        scope=Scope.AFTERCARE,
+        what=f"Follow-up check-in of {check_in.held_on:%b %-d, %Y}",
+        channel="provider",
+        consent=consent,
+        recipient=consent.recipient_class,
+        by_user=user,
+    )
+
+
 def record_check_in(case, data: CheckInData, user) -> CheckInResult:
     """Staff record a follow-up. The narrative starts a draft note (the
     author signs it), a return to use or leaving treatment switches the
@@ -139,6 +176,7 @@ def record_check_in(case, data: CheckInData, user) -> CheckInResult:
         raise AftercareRuleError("Choose the safety concern.")
     if not data.narrative.strip():
         raise AftercareRuleError("Write what was said, for the note.")
+    provider = _provider_consent(case) if PROVIDER in data.reached else None
     check_in = CheckIn(
         case_id=case.id,
         held_on=data.held_on,
@@ -157,6 +195,8 @@ def record_check_in(case, data: CheckInData, user) -> CheckInResult:
     )
     db.session.add(check_in)
     db.session.flush()
+    if provider is not None:
+        _disclosed_to_provider(case, check_in, provider, user)
     for report in data.members:
         db.session.add(
             MemberCheckIn(

@@ -214,9 +214,17 @@ def new_check_in(ref):
         try:
             result = service.record_check_in(case, data, _me())
         except service.AftercareRuleError as exc:
-            form.narrative.errors = [*form.narrative.errors, str(exc)]
+            target = (
+                form.reached if isinstance(exc, service.ProviderConsentMissing) else form.narrative
+            )
+            target.errors = [*target.errors, str(exc)]
         else:
             message = "Check-in recorded. Finish and sign its note."
+            if service.PROVIDER in data.reached:
+                message += (
+                    " The provider contact is in the accounting of disclosures; anything written"
+                    " sent to them goes with the consent's copy, which carries the notice."
+                )
             if result.switched_to:
                 message += f" The pathway is now {followups.PATHWAYS[result.switched_to].lower()}."
             flash(message, "success")

@@ -266,6 +266,20 @@ def signature_text(consent: Consent) -> str:
     return f"Signed on paper by {consent.signed_name} on {signed}{received}"
 
 
+def ended_text(consent: Consent) -> str:
+    """How a consent no longer in effect ended, or "" while it may still be."""
+    state = status_of(consent)
+    if state is Status.REVOKED:
+        return f"Revoked on {format_local(consent.revoked_at)}: it allows no sharing from then on"
+    if state is not Status.EXPIRED:
+        return ""
+    event = consent.event_occurred_on
+    if event is not None and (consent.expires_on is None or event <= consent.expires_on):
+        what = consent.expiry_event.lower()
+        return f"Ended on {event:%b %-d, %Y} ({what}): it allows no sharing from then on"
+    return f"Ended after {consent.expires_on:%b %-d, %Y}, its last day: it allows no sharing since"
+
+
 def form_context(case, consent: Consent, practice: dict) -> dict:
     """Plain data for templates/print/consent_form.html: every element of
     42 CFR 2.31, numbered as the form prints them."""
@@ -298,6 +312,7 @@ def form_context(case, consent: Consent, practice: dict) -> dict:
         "provider_redisclosure": provider,
         "signed": signature_text(consent),
         "status": STATUS_LABELS[status_of(consent)],
+        "ended": ended_text(consent),
         "printed_on": f"{local_today():%B %-d, %Y}",
     }
 

@@ -205,11 +205,14 @@ def flat(text_: str) -> str:
 
 
 def committed_exports(case_id: int) -> list[AuditEvent]:
+    """The record's export events (its disclosure has its own: tests/consent)."""
     db.session.remove()  # what the request committed, not what this session holds
     return list(
         db.session.scalars(
             select(AuditEvent).where(
-                AuditEvent.case_id == case_id, AuditEvent.action == Action.EXPORT.value
+                AuditEvent.case_id == case_id,
+                AuditEvent.action == Action.EXPORT.value,
+                AuditEvent.object_type == "CaseRecord",
             )
         )
     )
