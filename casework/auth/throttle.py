@@ -31,15 +31,21 @@ Three counts, so that no one can lock another person out:
 import logging
 import math
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 
 from flask import current_app, request
 from limits import parse
-from limits.storage import Storage, storage_from_string
+from limits.storage import MemoryStorage, Storage, storage_from_string
 
 EXTENSION = "casework.throttle"
 log = logging.getLogger("casework.throttle")
+# limits' memory storage adds under a lock but reads the total back after
+# letting go of it, so two threads can both see the later total; counting
+# in memory takes this lock around the pair. (Redis adds and reads in one
+# script, atomically for every worker.)
+_memory_lock = threading.Lock()
 
 
 def worker_count() -> int:
@@ -138,10 +144,18 @@ class Attempt:
         return f"Too many attempts {whose}. Wait {wait}, then try again."
 
 
-def _give_back(counted) -> None:
+def _incr(key: str, expiry: int, amount: int = 1) -> int:
+    """Add `amount` and return the new total, atomically."""
     store = storage()
+    if isinstance(store, MemoryStorage):
+        with _memory_lock:
+            return store.incr(key, expiry, amount=amount)
+    return store.incr(key, expiry, amount=amount)
+
+
+def _give_back(counted) -> None:
     for key, expiry in counted:
-        store.incr(key, expiry, amount=-1)
+        _incr(key, expiry, amount=-1)
 
 
 def _seconds_left(key: str) -> int:
@@ -157,7 +171,6 @@ def begin(scope: str, account: str, *, everywhere: bool = True) -> Attempt:
     if not _enabled():
         return Attempt()
     config = current_app.config
-    store = storage()
     address = request.remote_addr or "unknown"
     account = account.strip().lower()[:254]
     checks = [
@@ -172,7 +185,7 @@ def begin(scope: str, account: str, *, everywhere: bool = True) -> Attempt:
     for kind, key, limit in checks:
         item = parse(limit)
         expiry = int(item.get_expiry())
-        count = store.incr(key, expiry)
+        count = _incr(key, expiry)
         attempt.counted.append((key, expiry))
         if count > item.amount:
             return _refuse(attempt, kind, _seconds_left(key))
@@ -180,14 +193,14 @@ def begin(scope: str, account: str, *, everywhere: bool = True) -> Attempt:
         item = parse(config["LOGIN_ACCOUNT_SLOWDOWN_AFTER"])
         key = f"{_prefix()}:{scope}:account:{account}"
         expiry = int(item.get_expiry())
-        count = store.incr(key, expiry)
+        count = _incr(key, expiry)
         attempt.counted.append((key, expiry))
         if count > item.amount:
             # Past the allowance each attempt takes the slot and holds it for
             # a wait that doubles; whoever comes while it is held waits.
             delay = min(2 ** (count - item.amount - 1), config["LOGIN_ACCOUNT_MAX_DELAY_SECONDS"])
             slot = key + ":slot"
-            if store.incr(slot, int(delay)) != 1:
+            if _incr(slot, int(delay)) != 1:
                 return _refuse(attempt, "account", _seconds_left(slot))
     return attempt
 
