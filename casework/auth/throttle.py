@@ -105,10 +105,12 @@ def storage() -> Storage:
     """The app's store, made when first needed."""
     extensions = current_app.extensions
     if EXTENSION not in extensions:
-        uri = current_app.config["RATELIMIT_STORAGE_URI"]
-        extensions[EXTENSION] = storage_from_string(
-            uri, **current_app.config.get("RATELIMIT_STORAGE_OPTIONS", {})
-        )
+        with _memory_lock:  # one store, however many requests come first at once
+            if EXTENSION not in extensions:
+                extensions[EXTENSION] = storage_from_string(
+                    current_app.config["RATELIMIT_STORAGE_URI"],
+                    **current_app.config.get("RATELIMIT_STORAGE_OPTIONS", {}),
+                )
     return extensions[EXTENSION]
 
 
