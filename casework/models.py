@@ -9,7 +9,9 @@ from casework.assessment.models import (
     Screening,
 )
 from casework.audit.models import AuditEvent
+from casework.auth.access_requests import AccessRequest
 from casework.auth.models import RecoveryCode, User
+from casework.cases.break_glass import BreakGlassGrant
 from casework.cases.models import Contact, FamilyCase, PhaseChange, ReferenceCounter
 from casework.consent.models import Consent, ConsentKind, Disclosure, consent_recipients
 from casework.education.models import Assignment, EducationModule, ModuleVersion, Packet
@@ -37,6 +39,8 @@ from casework.printing.models import PrintedDocument
 from casework.scheduling.models import CalendarFeed, CaseSession
 
 __all__ = [
+    "AccessRequest",
+    "BreakGlassGrant",
     "CheckIn",
     "FamilySupport",
     "MemberCheckIn",

@@ -1,10 +1,10 @@
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from casework.audit.models import Action, AuditEvent
 from casework.auth.guards import admin_required
@@ -14,6 +14,15 @@ from casework.forms import FilterForm, options, page_number
 from casework.timeutil import local_to_utc
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+
+# The days the filter takes: any day the log can hold, and none so far off
+# that turning it into UTC (or adding a day to it) runs past the calendar.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def within_the_log(form, field) -> None:
+    if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
+        raise ValidationError(f"Enter a day between {FIRST_DAY:%Y} and {LAST_DAY:%Y}.")
 
 
 class AuditFilterForm(FilterForm):
@@ -30,8 +39,8 @@ class AuditFilterForm(FilterForm):
         ),
         default="",
     )
-    since = DateField("From", validators=[Optional()])
-    until = DateField("To", validators=[Optional()])
+    since = DateField("From", validators=[Optional(), within_the_log])
+    until = DateField("To", validators=[Optional(), within_the_log])
 
 
 @bp.get("/")

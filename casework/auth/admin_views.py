@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from casework.auth import service
+from casework.auth import access_requests, service
 from casework.auth.forms import SetPasswordForm, UserForm
 from casework.auth.guards import admin_required
 from casework.auth.models import User
@@ -32,7 +32,9 @@ def new():
     form = UserForm()
     if form.validate_on_submit():
         try:
-            user = service.create_user(
+            # Clinical access asked for here waits for a supervisor's confirmation.
+            user, asked = access_requests.create_user(
+                by=current_user,
                 email=form.email.data,
                 name=form.name.data,
                 role=form.role.data,
@@ -43,13 +45,16 @@ def new():
         except service.EmailTaken as exc:
             form.email.errors = [str(exc)]
         else:
-            flash(f"Account created for {user.email}.", "success")
+            waits = " Its clinical access waits for a supervisor's confirmation." if asked else ""
+            flash(f"Account created for {user.email}.{waits}", "success")
             return redirect(url_for("users.detail", user_id=user.id))
     return render_template("auth/user_new.html", form=form), 422 if form.errors else 200
 
 
 def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    # An id past what the column holds (a 32-bit integer on PostgreSQL) is
+    # nobody's, rather than a database error.
+    user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
     if user is None:
         abort(404)
     return user

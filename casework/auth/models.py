@@ -25,6 +25,22 @@ ROLE_LABELS = {
 }
 
 
+def holds_every_case(role: str, also_supervisor: bool) -> bool:
+    return role == Role.SUPERVISOR or (role == Role.ADMIN and also_supervisor)
+
+
+def clinical_level(role: str, also_supervisor: bool) -> int:
+    """How much of the clinical record a role reaches: 0 none, 1 own cases, 2 every case."""
+    if holds_every_case(role, also_supervisor):
+        return 2
+    return 1 if role == Role.INTERVENTIONIST else 0
+
+
+def describe_role(role: str, also_supervisor: bool) -> str:
+    label = ROLE_LABELS[Role(role)]
+    return f"{label} and supervisor" if role == Role.ADMIN and also_supervisor else label
+
+
 def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -38,6 +54,9 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     # An administrator may also hold clinical (supervisor) access.
     also_supervisor: Mapped[bool] = mapped_column(default=False)
+    # Clinical access given from the web waits for a supervisor's confirmation
+    # (casework.auth.access_requests): until then the account reaches no case.
+    clinical_pending: Mapped[bool] = mapped_column(default=False)
     phone: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -80,18 +99,18 @@ class User(UserMixin, db.Model):
 
     @property
     def sees_every_case(self) -> bool:
-        return self.role == Role.SUPERVISOR or (self.role == Role.ADMIN and self.also_supervisor)
+        return not self.clinical_pending and holds_every_case(self.role, self.also_supervisor)
 
     @property
     def has_clinical_access(self) -> bool:
-        return self.role == Role.INTERVENTIONIST or self.sees_every_case
+        return not self.clinical_pending and clinical_level(self.role, self.also_supervisor) > 0
 
     @property
     def role_label(self) -> str:
-        label = ROLE_LABELS[Role(self.role)]
-        return (
-            f"{label} and supervisor" if self.role == Role.ADMIN and self.also_supervisor else label
-        )
+        label = describe_role(self.role, self.also_supervisor)
+        if self.clinical_pending and clinical_level(self.role, self.also_supervisor):
+            label += " (clinical access not confirmed)"
+        return label
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

@@ -8,13 +8,14 @@ query filter.
 
 from collections.abc import Sequence
 
-from flask import abort, request
+from flask import abort, g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import BigInteger, Integer, SmallInteger, false, or_, select
 from werkzeug.exceptions import NotFound
 
 from casework.audit.models import Action
 from casework.audit.service import record
+from casework.cases import break_glass
 from casework.cases.models import FamilyCase
 from casework.extensions import db
 
@@ -34,7 +35,37 @@ def can_see(user, case: FamilyCase) -> bool:
         return False
     if user.sees_every_case:
         return True
-    return user.has_clinical_access and case.is_assigned_to(user)
+    if not user.has_clinical_access:
+        return False
+    return case.is_assigned_to(user) or break_glass_grant(user, case) is not None
+
+
+def break_glass_grant(user, case: FamilyCase):
+    """The user's running break-glass grant on the case, if any: looked up once
+    a request, and kept for the banner on the case's pages."""
+    if not has_request_context():
+        return break_glass.active_grant(user, case)
+    grants = g.setdefault("break_glass_grants", {})
+    if case.id not in grants:
+        grants[case.id] = break_glass.active_grant(user, case)
+    return grants[case.id]
+
+
+def break_the_glass(ref: str, reason: str):
+    """Open a case outside the signed-in interventionist's reach for an hour
+    (casework.cases.break_glass), for the reason they give. Returns the case and
+    the grant running on it (None when the case is theirs already), or None
+    when no case has that reference."""
+    case = db.session.scalar(select(FamilyCase).where(FamilyCase.reference == ref))
+    if case is None:
+        return None
+    if case.is_assigned_to(current_user):
+        return case, None
+    grant = break_glass_grant(current_user, case)
+    if grant is None:
+        grant = break_glass.grant(current_user, case, reason)
+        g.setdefault("break_glass_grants", {})[case.id] = grant
+    return case, grant
 
 
 def visible_cases(user):
@@ -46,6 +77,7 @@ def visible_cases(user):
     return or_(
         FamilyCase.interventionist_id == user.id,
         FamilyCase.co_interventionist_id == user.id,
+        FamilyCase.id.in_(break_glass.granted_cases(user)),
     )
 
 

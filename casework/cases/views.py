@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, lazyload, load_only
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit.queries import timeline
+from casework.audit.service import record_list
 from casework.auth.guards import clinical_required, staff_required, supervisor_required
 from casework.auth.models import User
 from casework.cases import sections, service
@@ -178,8 +179,9 @@ def _with_contacts(found, contacts: dict) -> list[FamilyCase]:
 @staff_required
 def caseload():
     if not current_user.has_clinical_access:
-        # Staff land here after sign-in; an administrator's work is the accounts.
-        return redirect(url_for("users.index"))
+        # Staff land here after sign-in; an administrator's work is the accounts,
+        # and an account whose clinical access is not confirmed yet waits.
+        return redirect(url_for("users.index" if current_user.is_admin else "access.waiting"))
     form = CaseloadFilterForm(request.args)
     everyone = current_user.sees_every_case
     staff = service.staff_names() if everyone else []
@@ -221,6 +223,7 @@ def caseload():
             groups.append((item.phase_enum, []))
         groups[-1][1].append(item)
     shown = list({c.id: c for c in rows + alerts}.values())
+    record_list(c.reference for c in shown)  # the names on the page, one audit event
     outlook = sections.outlook(shown)
     return render_template(
         "cases/caseload.html",

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from casework.auth.access_requests import AccessRequest
 from casework.auth.models import User
 from casework.extensions import db
 from tests.conftest import PASSWORD, login
@@ -323,8 +324,15 @@ def test_an_administrator_may_also_hold_supervisor_access(app, people, as_user):
                 "password": NEW_PASSWORD,
             },
         )
-    assert get_user("both@example.org").sees_every_case
+    both = get_user("both@example.org")
+    # Supervisor access made from the web waits for a supervisor's confirmation.
+    assert not both.sees_every_case and both.clinical_pending
     assert not get_user("notboth@example.org").sees_every_case  # only for admins
+    asked = db.session.scalar(select(AccessRequest).where(AccessRequest.user_id == both.id))
+    confirmed = as_user(people["supervisor"]).post(f"/review/access/requests/{asked.id}/confirm")
+    assert confirmed.status_code == 302
+    db.session.expire_all()
+    assert get_user("both@example.org").sees_every_case
     client = app.test_client()
     login(client, "both@example.org", NEW_PASSWORD)
     assert client.get(f"/cases/{people['case'].reference}/").status_code == 200
