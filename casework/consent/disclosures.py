@@ -68,11 +68,17 @@ def record_disclosure(
         Action.EXPORT,
         obj=consent,
         object_type="Consent" if consent is not None else "Disclosure",
-        summary=f"Disclosed to {recipient[:120]} ({CHANNELS[channel].lower()}): {label}"
+        # A family member by name; anyone else (a provider names treatment) by the accounting.
+        summary=f"Disclosed to {_named(recipient, recipient_contact)} "
+        f"({CHANNELS[channel].lower()}): {label}"
         + ("" if consent is not None else " (no consent)"),
     )
     event.case_id = case_id
     return row
+
+
+def _named(recipient: str, contact) -> str:
+    return recipient[:120] if contact is not None else "the recipient in the accounting"
 
 
 @dataclass(frozen=True)
