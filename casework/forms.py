@@ -1,11 +1,13 @@
 """Form pieces shared by every area."""
 
+import json
 from dataclasses import dataclass
 
 from flask import flash, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from markupsafe import Markup, escape
+from wtforms import FieldList as WTFormsFieldList
 from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
@@ -33,6 +35,21 @@ class QuickSelect(widgets.Select):
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class FieldList(WTFormsFieldList):
+    """WTForms' FieldList, taking a row number from a field's name
+    (`members-3-name`) only when it is written in ASCII digits. WTForms
+    itself passes anything `str.isdigit()` accepts to `int()`, and "²" is a
+    digit to the one but not the other: a 500."""
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                number = whole_number(key[offset:].split(self._field_separator, 1)[0])
+                if number is not None:
+                    yield number
 
 
 class FilterForm(FlaskForm):
@@ -106,6 +123,49 @@ def blank_to_none(value):
     if isinstance(value, str):
         value = value.strip()
     return value or None
+
+
+def whole_number(text: str | None, most: int = 999_999) -> int | None:
+    """The whole number written in `text` (ASCII digits, at most `most`), or
+    None. `str.isdigit()` also accepts "²" and "١", which `int()` refuses or
+    reads, and `int()` of a 5,000-digit number raises: neither reaches it."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(most)):
+        return None
+    number = int(text)
+    return number if number <= most else None
+
+
+# A record's id from a form or a query string is at most this: the largest
+# value of PostgreSQL's integer (a larger one is an error there, not "none").
+MAX_ID = 2**31 - 1
+
+
+def loaded_values(text: str | None) -> dict:
+    """What a record held when its edit page was loaded, as the page's hidden
+    JSON field carried it back ({field: value}), for showing beside a stale
+    save what someone else changed. {} for anything a page did not write:
+    not JSON, not an object, nested deeper than the parser goes, values that
+    are not plain text, numbers or lists of text, or text holding a lone
+    surrogate (JSON's "\\ud800", which no page can be encoded with)."""
+    try:
+        value = json.loads(text or "{}")
+    except (ValueError, RecursionError):
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    kept = {}
+    for name, held in value.items():
+        items = held if isinstance(held, list) else [held]
+        if all(_plain(item) for item in items) and _plain(name):
+            kept[name] = held
+    return kept
+
+
+def _plain(value) -> bool:
+    if isinstance(value, str):
+        return value.isascii() or not any("\ud800" <= c <= "\udfff" for c in value)
+    return value is None or isinstance(value, int | float)
 
 
 # Beyond this a list's offset no longer fits the database's integers.

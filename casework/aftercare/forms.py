@@ -2,7 +2,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    FieldList,
     FormField,
     HiddenField,
     IntegerField,
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from casework.domain import followups, risk
 from casework.forms import (
     STRIP,
+    FieldList,
     KeptForm,
     MultiCheckboxField,
     optional_field,

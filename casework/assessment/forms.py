@@ -4,7 +4,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    FieldList,
     Form,
     FormField,
     HiddenField,
@@ -23,7 +22,14 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from casework.forms import KeptForm, MultiCheckboxField, blank_to_none, optional_text, options
+from casework.forms import (
+    FieldList,
+    KeptForm,
+    MultiCheckboxField,
+    blank_to_none,
+    optional_text,
+    options,
+)
 from casework.timeutil import local_today
 
 TEXT = {"validators": optional_text(2000), "filters": [blank_to_none]}

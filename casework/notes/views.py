@@ -25,7 +25,7 @@ from casework.cases.access import load_case, load_child
 from casework.cases.service import staff_choices
 from casework.domain import notes as rules
 from casework.extensions import db
-from casework.forms import options, page_number
+from casework.forms import MAX_ID, options, page_number, whole_number
 from casework.notes import printout, queries, service
 from casework.notes.forms import (
     AddendumForm,
@@ -482,8 +482,8 @@ def settings():
             flash("Headings saved. New notes start with them.", "success")
             return redirect(url_for("notes.settings"))
     elif request.form.get("form") == "supervision":
-        person_id = request.form.get("person", "")
-        person = db.session.get(User, int(person_id)) if person_id.isdigit() else None
+        person_id = whole_number(request.form.get("person"), most=MAX_ID)
+        person = db.session.get(User, person_id) if person_id else None
         if person is None or person.role != Role.INTERVENTIONIST:
             abort(404)
         form = SupervisionForm(prefix=f"p{person.id}")
