@@ -134,9 +134,11 @@ def noted(case, session, author):
 
 
 def test_a_held_first_call_and_a_booked_assessment_name_the_assessment(
-    people, as_user, add_session
+    people, as_user, add_session, factory
 ):
     case = people["case"]
+    # The family on the portal is covered by a consent: no gap to arrange first.
+    factory.give_consent(case, [people["family"]])
     held = add_session(
         case,
         local_to_utc(local_today() - timedelta(days=3), time(10, 0)),
