@@ -99,8 +99,9 @@ SENTINEL_STATEMENT = "Sentinel re-disclosure statement."
 
 
 @pytest.fixture
-def shared_with_family(people):
-    """A session Fran attends and a packet shared with her family."""
+def shared_with_family(people, factory):
+    """A session Fran attends and a packet shared with her family, which the
+    loved one's consent lets her see."""
     case, owner = people["case"], people["owner"]
     fran_contact = db.session.scalar(select(Contact).where(Contact.user_id == people["family"].id))
     session = CaseSession(
@@ -136,6 +137,7 @@ def shared_with_family(people):
     )
     education.share_packet(case, packet)
     db.session.commit()
+    factory.give_consent(case, [fran_contact])
     return {"session": session, "packet": packet, "module": module, "case": case}
 
 

@@ -36,7 +36,7 @@ def _signed_naming(contact) -> list[Consent]:
                 Consent.signed_at.is_not(None),
                 Consent.revoked_at.is_(None),
             )
-            .options(lazyload(Consent.recipients))
+            .options(lazyload(Consent.recipients), lazyload(Consent.subject))
             .order_by(Consent.signed_at.desc(), Consent.id.desc())
         )
     )

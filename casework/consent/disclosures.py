@@ -3,18 +3,20 @@ leaves staff (a portal page or PDF, a record export, a provider contact at a
 check-in), one row says to whom, what, when and under which consent.
 
 `record_disclosure` adds the row and its audit event to the caller's
-transaction (it never commits); `accounting` reads a case's rows back, oldest
-first, as plain values for the staff page and the family's printout.
+transaction (it never commits); `record_disclosures` writes several at once
+(a portal page showing several kinds of information) in one statement for
+the rows and one for their events; `accounting` reads a case's rows back,
+oldest first, as plain values for the staff page and the family's printout.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import aliased
 
 from casework.audit.models import Action
-from casework.audit.service import record
+from casework.audit.service import record, record_together
 from casework.auth.models import User
 from casework.consent.models import Consent, ConsentKind, Disclosure
 from casework.domain.consent import SCOPE_LABELS
@@ -44,41 +46,68 @@ def record_disclosure(
     """Add one disclosure and its audit event to the session. `what` names
     the document or page ("Upcoming sessions", "Family packet"), never its
     clinical content; the audit summary carries only the kind of information."""
+    row, event = _row_and_event(
+        case_id, scope, what, channel, consent, recipient_contact, recipient, by_user
+    )
+    disclosure = Disclosure(**row)
+    db.session.add(disclosure)
+    # Information leaving staff is an export in the audit log (kept off the
+    # case timeline, which a page view in the portal would otherwise flood).
+    # Nothing is flushed here: the row and its event are written at the commit.
+    record(Action.EXPORT, **event).case_id = case_id
+    return disclosure
+
+
+def record_disclosures(case, items, *, events=()) -> None:
+    """Write several disclosures of `case` now, in one statement, and their
+    audit events with any `events` of the caller (`record` keywords) in one
+    more. Each item holds record_disclosure's keywords."""
+    rows, audit = [], []
+    for item in items:
+        row, event = _row_and_event(
+            case.id,
+            item["scope"],
+            item["what"],
+            item["channel"],
+            item.get("consent"),
+            item.get("recipient_contact"),
+            item["recipient"],
+            item.get("by_user"),
+        )
+        rows.append(row)
+        audit.append({"action": Action.EXPORT, "case": case, **event})
+    if rows:
+        db.session.execute(insert(Disclosure.__table__), rows)
+    if audit or events:
+        record_together(*events, *audit)
+
+
+def _row_and_event(case_id, scope, what, channel, consent, recipient_contact, recipient, by_user):
     if channel not in CHANNELS:
         raise ValueError(f"unknown disclosure channel {channel!r}")
     scope = str(scope)
-    row = Disclosure(
-        case_id=case_id,
-        consent_id=consent.id if consent is not None else None,
-        recipient_contact_id=getattr(recipient_contact, "id", None),
-        recipient=recipient[:200],
-        scope=scope,
-        what=what[:200],
-        channel=channel,
-        by_user_id=getattr(by_user, "id", None),
-        disclosed_at=utcnow(),
-    )
-    db.session.add(row)
+    row = {
+        "case_id": case_id,
+        "consent_id": consent.id if consent is not None else None,
+        "recipient_contact_id": getattr(recipient_contact, "id", None),
+        "recipient": recipient[:200],
+        "scope": scope,
+        "what": what[:200],
+        "channel": channel,
+        "by_user_id": getattr(by_user, "id", None),
+        "disclosed_at": utcnow(),
+    }
+    # The event names the consent the disclosure rests on, and the kind of
+    # information, never the document's title or content.
     label = SCOPE_LABELS.get(scope, scope)
-    # Information leaving staff is an export in the audit log (kept off the
-    # case timeline, which a page view in the portal would otherwise flood).
-    # It names the consent it rests on; nothing is flushed here, so that a
-    # page's disclosures and events are written together at its commit.
-    event = record(
-        Action.EXPORT,
-        obj=consent,
-        object_type="Consent" if consent is not None else "Disclosure",
-        # A family member by name; anyone else (a provider names treatment) by the accounting.
-        summary=f"Disclosed to {_named(recipient, recipient_contact)} "
-        f"({CHANNELS[channel].lower()}): {label}"
-        + ("" if consent is not None else " (no consent)"),
-    )
-    event.case_id = case_id
-    return row
-
-
-def _named(recipient: str, contact) -> str:
-    return recipient[:120] if contact is not None else "the recipient in the accounting"
+    # A family member by name; anyone else (a provider names treatment) by the accounting.
+    named = recipient[:120] if recipient_contact is not None else "the recipient in the accounting"
+    summary = f"Disclosed to {named} ({CHANNELS[channel].lower()}): {label}"
+    if consent is None:
+        event = {"object_type": "Disclosure", "summary": summary + " (no consent)"}
+    else:
+        event = {"obj": consent, "object_type": "Consent", "summary": summary}
+    return row, event
 
 
 @dataclass(frozen=True)

@@ -4,30 +4,33 @@ the consent that lets them see it (casework.portal.access found it)."""
 
 from icalendar import Calendar
 
-from casework.consent.disclosures import record_disclosure
-from casework.consent.models import Consent
+from casework.consent.disclosures import record_disclosures
 from casework.domain.consent import Scope
 from casework.portal import access
 from casework.practice_text import REDISCLOSURE_STATEMENT
 
 
-def disclose(scope: Scope, what: str, channel: str) -> Consent:
-    """Record that the member was shown `what` (of kind `scope`). Only ever
-    called for what access.py let through, so a consent covers it."""
+def disclose(shown: list[tuple[Scope, str]], channel: str, *, events=()) -> None:
+    """Record that the member was shown each `(scope, what)` in `shown`, with
+    the page's own audit `events` (`record` keywords), in two statements.
+    Only ever called for what access.py let through, so a consent covers it."""
     contact = access.member_contact()
-    consent = access.consent_for(scope)
-    if consent is None:  # a view showed what access.py withheld: stop, show nothing
-        raise LookupError(f"no consent covers {scope} for this member")
-    record_disclosure(
-        contact.case_id,
-        scope=scope,
-        what=what,
-        channel=channel,
-        consent=consent,
-        recipient_contact=contact,
-        recipient=contact.name,
-    )
-    return consent
+    items = []
+    for scope, what in shown:
+        consent = access.consent_for(scope)
+        if consent is None:  # a view showed what access.py withheld: stop, show nothing
+            raise LookupError(f"no consent covers {scope} for this member")
+        items.append(
+            {
+                "scope": scope,
+                "what": what,
+                "channel": channel,
+                "consent": consent,
+                "recipient_contact": contact,
+                "recipient": contact.name,
+            }
+        )
+    record_disclosures(contact.case, items, events=events)
 
 
 def with_notice(ics: bytes) -> bytes:

@@ -61,7 +61,6 @@ def home():
     if contact is None:
         return render_template("portal/home.html", contact=None)
     reading = access.own_assignments()
-    record(Action.VIEW, case=contact.case, object_type="page", object_id="portal.home")
     sessions = access.own_upcoming_sessions()
     packets = access.own_packets()
     milestone = access.own_milestone()
@@ -70,9 +69,18 @@ def home():
         (Scope.PACKETS, "Packets shared with the family (titles)", packets),
         (Scope.AFTERCARE, "Recovery milestone", milestone),
     ]
-    for scope, what, items in shown:
-        if items:
-            disclose(scope, what, "portal_page")
+    disclose(
+        [(scope, what) for scope, what, items in shown if items],
+        "portal_page",
+        events=[
+            {
+                "action": Action.VIEW,
+                "case": contact.case,
+                "object_type": "page",
+                "object_id": "portal.home",
+            }
+        ],
+    )
     html = render_template(
         "portal/home.html",
         contact=contact,
@@ -146,8 +154,18 @@ def finished(assignment_id):
 def session_ics(session_id):
     contact = access.member_contact()
     session = access.load_own_session(session_id)
-    record(Action.EXPORT, case=contact.case, obj=session, summary="Session downloaded as .ics")
-    disclose(Scope.SESSIONS, "A session's date, time and place (calendar file)", "portal_file")
+    disclose(
+        [(Scope.SESSIONS, "A session's date, time and place (calendar file)")],
+        "portal_file",
+        events=[
+            {
+                "action": Action.EXPORT,
+                "case": contact.case,
+                "obj": session,
+                "summary": "Session downloaded as .ics",
+            }
+        ],
+    )
     body = ical.calendar_bytes(
         [session], name=f"{current_app.config['PRACTICE_NAME']} session", first_names=False
     )
@@ -162,15 +180,21 @@ def packet_pdf(packet_id):
     # Its schedule lists the member's sessions only while a consent covers them.
     sessions = access.own_upcoming_sessions() if packet.include_schedule else []
     pdf = render_packet(packet, case=contact.case, sessions=sessions)
-    record(
-        Action.EXPORT,
-        case=contact.case,
-        obj=packet,
-        summary=f"{contact.name} downloaded the packet “{packet.title}”",
-    )
-    disclose(Scope.PACKETS, f"Packet “{packet.title}” (PDF)", "portal_pdf")
+    shown = [(Scope.PACKETS, f"Packet “{packet.title}” (PDF)")]
     if sessions:
-        disclose(Scope.SESSIONS, "Upcoming sessions, in the packet's schedule", "portal_pdf")
+        shown.append((Scope.SESSIONS, "Upcoming sessions, in the packet's schedule"))
+    disclose(
+        shown,
+        "portal_pdf",
+        events=[
+            {
+                "action": Action.EXPORT,
+                "case": contact.case,
+                "obj": packet,
+                "summary": f"{contact.name} downloaded the packet “{packet.title}”",
+            }
+        ],
+    )
     return pdf_response(pdf, f"packet-{packet.id}.pdf")
 
 
@@ -213,18 +237,19 @@ def _intervention_page(member, forms=None, status=200, stale_body=None):
     if "stop" not in forms and not stop_form.restored:
         stop_form.behaviours.data = part.commitments
         stop_form.own_words.data = part.own_words
-    record(
-        Action.VIEW,
-        case=contact.case,
-        obj=member,
-        summary="Family member opened their part in the intervention",
+    plan = (Scope.INTERVENTION, "Their part in the intervention: role, reading order, the day")
+    disclose(
+        [plan] if part.plan_shared else [],
+        "portal_page",
+        events=[
+            {
+                "action": Action.VIEW,
+                "case": contact.case,
+                "obj": member,
+                "summary": "Family member opened their part in the intervention",
+            }
+        ],
     )
-    if part.plan_shared:
-        disclose(
-            Scope.INTERVENTION,
-            "Their part in the intervention: role, reading order, the day, treatment",
-            "portal_page",
-        )
     just_saved = session.pop(SAVED_KEY, None)
     html = render_template(
         "portal/intervention.html",

@@ -175,8 +175,9 @@ def test_the_check_in_form_recalls_each_members_enabling_commitments(case, peopl
     assert "Committed to stop: Giving money, or paying debts; No more rides to the bar." in form
 
 
-def test_the_portal_celebrates_a_milestone_with_the_family(case, people, as_user):
+def test_the_portal_celebrates_a_milestone_with_the_family(case, people, as_user, factory):
     owner = people["owner"]
+    factory.give_consent(case, [people["family"]])  # the loved one shares how support goes
     start(case, owner, days_ago=40)
     aftercare.record_check_in(
         case,

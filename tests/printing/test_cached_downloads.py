@@ -30,15 +30,16 @@ STATEMENTS = {
     # their staff and contacts, the case's contacts again; the module
     # versions; cache lookup; audit (print)
     "packet (staff)": 12,
-    # user; own contact; packet; own upcoming sessions, their staff and
-    # contacts, the case's contacts again; module versions; cache lookup;
-    # audit (export)
-    "packet (portal)": 10,
+    # user; own contact; the consents covering them; packet; own upcoming
+    # sessions, their staff and contacts, the case's contacts again; module
+    # versions; cache lookup; the disclosures (packet, its schedule) in one
+    # statement; audit (export and the disclosures, one statement)
+    "packet (portal)": 12,
 }
 
 
 @pytest.fixture
-def documents(app, people):
+def documents(app, people, factory):
     """The URL of each printed document, and who downloads it."""
     case, owner, family = people["case"], people["owner"], people["family"]
     library.sync()
@@ -81,6 +82,7 @@ def documents(app, people):
     )
     packet.shared_at = utcnow()
     db.session.commit()
+    factory.give_consent(case, [contact])  # the loved one shares packets and sessions with them
     ref = case.reference
     return {
         "session handout": (owner, f"/cases/{ref}/sessions/{session.id}/handout.pdf"),
