@@ -138,11 +138,10 @@ class Attempt:
     @property
     def message(self) -> str:
         whose = "from this address" if self.refused == "address" else "for this account"
-        wait = (
-            f"{self.wait_seconds} seconds"
-            if self.wait_seconds < 60
-            else f"{self.wait_minutes} minutes"
-        )
+        if self.wait_seconds < 60:
+            wait = f"{self.wait_seconds} second{'' if self.wait_seconds == 1 else 's'}"
+        else:
+            wait = f"{self.wait_minutes} minutes"
         return f"Too many attempts {whose}. Wait {wait}, then try again."
 
 

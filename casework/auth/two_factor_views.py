@@ -50,14 +50,15 @@ def second_step():
         outcome = two_factor.check(user, form.code.data)
         if outcome in HOW_SIGNED_IN:
             attempt.succeeded()
-            if outcome == two_factor.ACCEPTED_RECOVERY:
+            response = sign_in(user, HOW_SIGNED_IN[outcome])  # a fresh session...
+            if outcome == two_factor.ACCEPTED_RECOVERY:  # ...then the message in it
                 left = two_factor.recovery_codes_left(user)
                 flash(
                     f"You used a recovery code; {left} left. "
                     "Make new ones from your account when you can.",
                     "info",
                 )
-            return sign_in(user, HOW_SIGNED_IN[outcome])
+            return response
         record(
             Action.LOGIN_FAILED, actor=user, obj=user, summary=two_factor.FAILURE_SUMMARY[outcome]
         )
