@@ -1,0 +1,143 @@
+"""The administrator's audit log shows who did what to which record and when,
+and no summary to an administrator without clinical access; its filter and
+the user pages answer bad dates and ids with a 4xx and a message. The pages
+that list cases by name (caseload, search, calendar) are audited once a page."""
+
+import re
+from datetime import datetime, time, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from casework.audit.models import AuditEvent
+from casework.auth.models import Role
+from casework.extensions import db
+from casework.timeutil import local_to_utc, local_today
+
+SECRET = "Screening recorded with a detail only clinicians may read"
+
+
+@pytest.fixture
+def logged(people):
+    event = AuditEvent(
+        summary=SECRET,
+        actor_id=people["owner"].id,
+        case_id=people["case"].id,
+        action="create",
+        object_type="Screening",
+        object_id="41",
+        occurred_at=datetime(2024, 5, 6, 12),
+    )
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def test_an_admin_sees_actor_action_record_and_time_but_no_summary(people, as_user, logged):
+    page = as_user(people["admin"]).get("/admin/audit/").get_data(as_text=True)
+    assert SECRET not in page
+    assert ">Detail<" not in page
+    for shown in (people["owner"].email, people["case"].reference, "Screening 41", "May 6, 2024"):
+        assert shown in page
+
+
+def test_an_admin_with_clinical_access_sees_the_summary(factory, as_user, logged):
+    both = factory.user(Role.ADMIN, also_supervisor=True)
+    assert SECRET in as_user(both).get("/admin/audit/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field", ["since", "until"])
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1999-12-31", "2101-01-01"])
+def test_days_outside_the_log_are_refused_with_a_message(people, as_user, field, day):
+    response = as_user(people["admin"]).get("/admin/audit/", query_string={field: day})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Enter a day between 2000 and 2100." in page
+    assert day in page  # the typed value is kept
+
+
+@pytest.mark.parametrize("day", ["10000-01-01", "2024-02-30", "²⁰²⁴-01-01"])
+def test_days_that_are_not_dates_are_refused_with_a_message(people, as_user, day):
+    response = as_user(people["admin"]).get("/admin/audit/", query_string={"since": day})
+    assert response.status_code == 400
+    assert "Not a valid date value." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", [str(2**31), str(2**63), str(2**64), "-1", "²"])
+def test_a_user_filter_that_is_nobody_is_refused(people, as_user, value):
+    response = as_user(people["admin"]).get("/admin/audit/", query_string={"user": value})
+    assert response.status_code == 400
+    assert re.search("not a valid choice|could not coerce", response.get_data(as_text=True), re.I)
+
+
+@pytest.mark.parametrize("user_id", [2**31, 2**63, 2**64])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", ""), ("POST", "/password"), ("POST", "/active"), ("POST", "/role")],
+)
+def test_user_ids_past_the_column_are_not_found(people, as_user, user_id, method, path):
+    response = as_user(people["admin"]).open(f"/admin/users/{user_id}{path}", method=method)
+    assert response.status_code == 404
+    assert "We could not find that page" in response.get_data(as_text=True)
+
+
+# ---- list pages ----------------------------------------------------------------------
+
+
+def list_events() -> list[AuditEvent]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "list").order_by(AuditEvent.id)
+        )
+    )
+
+
+def count_events() -> int:
+    return db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+
+def test_the_caseload_and_its_search_are_audited_once_a_page(people, factory, as_user):
+    owner = people["owner"]
+    second = factory.case(owner, loved_one_name="Zelda Quinn")
+    factory.case(people["other"], loved_one_name="Not Hers")
+    client = as_user(owner)
+    before = count_events()
+
+    assert client.get("/cases/").status_code == 200
+
+    assert count_events() == before + 1
+    (event,) = list_events()
+    assert event.actor_id == owner.id and event.case_id is None
+    assert event.object_id == "cases.caseload"
+    assert sorted(event.cases_shown) == sorted([people["case"].reference, second.reference])
+    assert "Zelda" not in event.summary
+
+    assert client.get("/cases/?q=zelda").status_code == 200
+    assert list_events()[-1].cases_shown == [second.reference]
+    assert client.get("/cases/?q=nobody-here").status_code == 200
+    assert list_events()[-1].cases_shown == []
+
+
+def test_the_calendar_is_audited_once_a_page(people, factory, as_user, add_session):
+    owner = people["owner"]
+    second = factory.case(owner, loved_one_name="Zelda Quinn")
+    day = local_today() + timedelta(days=1)
+    for case in (people["case"], second):
+        add_session(case, local_to_utc(day, time(10)))
+        add_session(case, local_to_utc(day, time(14)))
+    client = as_user(owner)
+    before = count_events()
+
+    assert client.get("/calendar/").status_code == 200
+
+    assert count_events() == before + 1
+    (event,) = list_events()
+    assert event.object_id == "scheduling.calendar"
+    assert sorted(event.cases_shown) == sorted([people["case"].reference, second.reference])
+
+
+def test_the_admin_log_names_the_cases_a_list_showed(people, as_user):
+    as_user(people["owner"]).get("/cases/")
+    page = as_user(people["admin"]).get("/admin/audit/?action=list").get_data(as_text=True)
+    assert "1 listed" in page and people["case"].reference in page
