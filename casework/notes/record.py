@@ -26,7 +26,7 @@ from casework.notes import queries, service
 from casework.notes.models import NoteRound
 from casework.timeutil import format_local, utcnow
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 SCHEMA_FILE = "record-schema.json"
 
 

@@ -281,8 +281,8 @@ def test_every_demo_aftercare_part_fits_the_schema(app, seeded):
             assert part["supports"][0]["kind"] == "nar_anon"
             assert part["recovery_start_on"]
     assert "aftercare" in schema["properties"]["sections"]["required"]
-    assert export.SCHEMA_VERSION == "1.2" == schema["properties"]["version"]["const"]
-    assert schema["$id"].endswith(":1.2")
+    assert export.SCHEMA_VERSION == "1.3" == schema["properties"]["version"]["const"]
+    assert schema["$id"].endswith(":1.3")
 
 
 @pytest.mark.parametrize("name", ["Beatriz Santos", "Olivia Park"])

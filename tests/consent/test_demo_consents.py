@@ -3,14 +3,17 @@ awaiting signature; every demo family on the portal covered; the gap the
 revocation left shown on the case and the caseload; the provider contact in
 the accounting."""
 
+import jsonschema
 from sqlalchemy import select
 
 from casework.auth.models import User
 from casework.cases.models import Contact, FamilyCase
 from casework.consent import coverage
 from casework.consent.models import Consent, Disclosure
+from casework.consent.record import consent_part
 from casework.domain.consent import Scope, Status
 from casework.extensions import db
+from casework.notes import record as export
 from casework.timeutil import local_today
 from tests.conftest import login
 from tests.consent.conftest import text_of
@@ -66,3 +69,15 @@ def test_the_demo_shows_the_revocation_its_gap_and_a_provider_disclosure(app, se
         select(Disclosure).where(Disclosure.case_id == park.id, Disclosure.channel == "provider")
     ).one()
     assert provider.consent_id is not None
+    # Every demo case's consent part of the record export fits the schema.
+    validator = jsonschema.Draft202012Validator(
+        {"$defs": export.schema()["$defs"], "$ref": "#/$defs/consent_part"},
+        format_checker=jsonschema.FormatChecker(),
+    )
+    with app.test_request_context():
+        for case in db.session.scalars(select(FamilyCase)):
+            part = consent_part(case)
+            validator.validate(part)
+            if case.id == russo.id:
+                assert [c["status"] for c in part["consents"]] == ["revoked", "active"]
+                assert part["consents"][0]["revoked_by"]["name"] == russo.interventionist.name

@@ -232,7 +232,7 @@ def test_the_export_is_the_whole_case_and_follows_its_schema(people, full_case, 
     assert response.headers["Cache-Control"] == "no-store"
     validate(document)
 
-    assert document["version"] == export.SCHEMA_VERSION == "1.2"
+    assert document["version"] == export.SCHEMA_VERSION == "1.3"
     assert document["exported_at"].endswith("Z")
     assert document["exported_by"] == {
         "id": people["owner"].id,
