@@ -33,6 +33,11 @@ CONFLICT = (
 _DUPLICATE_CODES = {"23505", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
 
 
+# What a view catches around a write it wants to answer with its own form
+# (the typing kept): `except CONFLICTS as error: roll_back_conflict(error)`.
+CONFLICTS = (StaleDataError, IntegrityError)
+
+
 def is_conflict(error: Exception) -> bool:
     """A stale version, or a row someone else has just added."""
     if isinstance(error, StaleDataError):
@@ -58,11 +63,19 @@ def commit_request(response: Response) -> Response:
         return response
     try:
         db.session.commit()
-    except (StaleDataError, IntegrityError) as error:
+    except CONFLICTS as error:
         if not is_conflict(error):
             raise  # a fault, not a race: the error handlers answer 500
         return _conflict_response(error)
     return response
+
+
+def roll_back_conflict(error: Exception) -> None:
+    """Roll back a conflict, for the view to answer 409 with its form;
+    anything else (a fault, not a race) is raised again."""
+    if not is_conflict(error):
+        raise error
+    db.session.rollback()
 
 
 def handle_conflict(error: Exception):

@@ -13,7 +13,6 @@ from flask import (
 )
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy.orm.exc import StaleDataError
 
 from casework.assessment import service
 from casework.assessment.charts import trend
@@ -36,6 +35,7 @@ from casework.extensions import db
 from casework.forms import ConfirmForm
 from casework.printing.delivery import pdf_response
 from casework.timeutil import local_today
+from casework.transaction import CONFLICTS, roll_back_conflict
 
 bp = Blueprint("assessment", __name__)
 
@@ -162,8 +162,8 @@ def edit(ref):
     try:
         service.save_draft(case, current_user, form.section_data())
         db.session.flush()  # a stale version shows here, before the response
-    except StaleDataError:
-        db.session.rollback()
+    except CONFLICTS as error:  # a stale version, or a first version made a moment ago
+        roll_back_conflict(error)
         return render_template(
             "assessment/edit.html",
             case=case,

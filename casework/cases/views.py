@@ -29,6 +29,7 @@ from casework.domain import phases
 from casework.domain.phases import Phase
 from casework.extensions import db
 from casework.forms import Page, options, page_number
+from casework.transaction import CONFLICTS, roll_back_conflict
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -373,18 +374,26 @@ def edit_contact(ref, contact_id):
         form.version.data = contact.version
     elif form.validate_on_submit():
         if str(contact.version) != form.version.data:
-            form.version.data = contact.version
-            return render_template(
-                "cases/contact_form.html", case=case, form=form, contact=contact, conflict=True
-            ), 409
+            return _contact_conflict(case, contact, form)
         data = {name: getattr(form, name).data for name in service.CONTACT_FIELDS}
-        service.save_contact(case, contact, data)
+        try:
+            service.save_contact(case, contact, data)  # flushes: a save a moment ago shows
+        except CONFLICTS as error:
+            roll_back_conflict(error)
+            return _contact_conflict(case, db.session.get(Contact, contact.id), form)
         flash(f"{contact.name} saved.", "success")
         return redirect(url_for("cases.overview", ref=ref) + "#contacts")
     html = render_template(
         "cases/contact_form.html", case=case, form=form, contact=contact, archive_form=ArchiveForm()
     )
     return html, 422 if form.errors else 200
+
+
+def _contact_conflict(case, contact: Contact, form: ContactForm):
+    form.version.data = contact.version
+    return render_template(
+        "cases/contact_form.html", case=case, form=form, contact=contact, conflict=True
+    ), 409
 
 
 @bp.post("/<ref>/contacts/<int:contact_id>/archive")
@@ -477,11 +486,11 @@ def reassign(ref):
         lead = db.session.get(User, form.interventionist_id.data)
         co_id = form.co_interventionist_id.data
         co = db.session.get(User, co_id) if co_id else None
-        service.reassign(case, lead, co, form.reason.data)
         try:
+            service.reassign(case, lead, co, form.reason.data)
             db.session.flush()  # someone else's change a moment ago shows here
-        except StaleDataError:
-            db.session.rollback()
+        except CONFLICTS as error:
+            roll_back_conflict(error)
             return _reassign_conflict(db.session.get(FamilyCase, case.id), form, staff)
         flash(f"{case.reference} is now with {lead.name}.", "success")
         return redirect(url_for("cases.overview", ref=ref))

@@ -32,6 +32,7 @@ from casework.scheduling import feeds, ical, queries, service
 from casework.scheduling.forms import CalendarFilterForm, ReasonForm, SessionForm
 from casework.scheduling.models import CaseSession
 from casework.timeutil import local_to_utc, local_today, to_local, utcnow
+from casework.transaction import CONFLICTS, roll_back_conflict
 
 bp = Blueprint("scheduling", __name__)
 
@@ -199,16 +200,7 @@ def edit(ref, session_id):
         form.version.data = session.version
     elif form.validate_on_submit():
         if form.version.data != str(session.version):
-            form.version.data = session.version
-            html = render_template(
-                "scheduling/form.html",
-                case=case,
-                form=form,
-                session=session,
-                clashes=[],
-                conflict=True,
-            )
-            return html, 409
+            return _session_conflict(case, session, form)
         try:
             service.update(
                 session,
@@ -216,6 +208,10 @@ def edit(ref, session_id):
                 form.reason.data,
                 confirmed=form.confirm_overlap.data,
             )
+            db.session.flush()  # a save a moment ago shows here, while the form is at hand
+        except CONFLICTS as error:
+            roll_back_conflict(error)
+            return _session_conflict(case, db.session.get(CaseSession, session.id), form)
         except service.NeedsOverlapConfirmation as exc:
             clashes = exc.clashes
         except rules.SessionRuleError as exc:
@@ -227,6 +223,16 @@ def edit(ref, session_id):
         "scheduling/form.html", case=case, form=form, session=session, clashes=clashes
     )
     return html, 422 if (form.errors or clashes) else 200
+
+
+def _session_conflict(case, session, form):
+    """Someone saved the session first: their version is on the page, this
+    person's typing is in the form."""
+    form.version.data = session.version
+    html = render_template(
+        "scheduling/form.html", case=case, form=form, session=session, clashes=[], conflict=True
+    )
+    return html, 409
 
 
 def _status_change(ref, session_id, status, form):

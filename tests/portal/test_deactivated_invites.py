@@ -27,14 +27,10 @@ def _deactivate(as_user, people):
 
 
 def _try(client, token):
-    return client.post(
-        f"/invite/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
-    )
+    return client.post(f"/invite/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
 
 
-def test_an_unused_invitation_no_longer_reopens_a_deactivated_account(
-    people, as_user, client
-):
+def test_an_unused_invitation_no_longer_reopens_a_deactivated_account(people, as_user, client):
     token = _invite(people)
     _deactivate(as_user, people)
 
@@ -53,9 +49,7 @@ def test_an_unused_invitation_no_longer_reopens_a_deactivated_account(
     assert db.session.scalar(select(PortalInvite)).expires_at <= utcnow()
 
 
-def test_a_link_withdrawn_at_deactivation_stays_dead_after_reactivation(
-    people, as_user, client
-):
+def test_a_link_withdrawn_at_deactivation_stays_dead_after_reactivation(people, as_user, client):
     token = _invite(people)
     _deactivate(as_user, people)
     admin = as_user(people["admin"])
