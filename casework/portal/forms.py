@@ -138,7 +138,7 @@ class SignConsentForm(KeptForm):
         "Type your full name to sign",
         filters=STRIP,
         validators=[
-            InputRequired(message="Please type your full name to sign."),
+            DataRequired(message="Please type your full name to sign."),
             Length(min=2, max=120, message="Please type your full name (up to 120 characters)."),
         ],
     )
