@@ -13,6 +13,7 @@ from casework.audit.models import Action, AuditEvent
 from casework.cases import service as case_service
 from casework.cases.access import load_case
 from casework.cases.models import FamilyCase
+from casework.consent.models import Consent
 from casework.education import service as education_service
 from casework.education.models import Packet
 from casework.extensions import db
@@ -61,12 +62,14 @@ def demo_case(app, seed_demo):
             FamilyCase.id.in_(select(TeamMember.case_id)),
             FamilyCase.id.in_(select(Placement.case_id)),
             FamilyCase.id.in_(select(CheckIn.case_id)),
+            FamilyCase.id.in_(select(Consent.case_id)),
         )
         .order_by(FamilyCase.id)
         .limit(1)
     )
     assert case is not None, (
-        "the demo has a case with sessions, an assessment, a team, a placement and check-ins"
+        "the demo has a case with sessions, an assessment, a team, a placement, check-ins "
+        "and consents"
     )
     if db.session.scalar(select(Packet.id).where(Packet.case_id == case.id)) is None:
         given = education_service.assignments_for(case)
@@ -105,6 +108,9 @@ def demo_case(app, seed_demo):
         "step": "share",
         "check_in_id": db.session.scalar(
             select(CheckIn.id).where(CheckIn.case_id == case.id).limit(1)
+        ),
+        "consent_id": db.session.scalar(
+            select(Consent.id).where(Consent.case_id == case.id).limit(1)
         ),
     }
     return case.id, values
