@@ -15,6 +15,9 @@ from casework.aftercare.models import CheckIn
 from casework.assessment.models import Assessment
 from casework.cases.access import fits_column, load_child
 from casework.cases.models import Contact
+from casework.consent import kinds as consent_kinds
+from casework.consent import service as consent_service
+from casework.consent.models import Consent
 from casework.education import service as education_service
 from casework.education.models import Assignment, Packet
 from casework.extensions import db
@@ -62,6 +65,11 @@ CHILD_ROUTES = {
     "intervention.choose_placement": "placement_id",
     "aftercare.check_in": "check_in_id",
     "aftercare.review": "check_in_id",
+    "consent.detail": "consent_id",
+    "consent.print_form": "consent_id",
+    "consent.record_signed": "consent_id",
+    "consent.revoke": "consent_id",
+    "consent.record_event": "consent_id",
 }
 OUT_OF_RANGE = [0, -1, 2**31, 2**63 - 1, 2**63, 2**64]
 
@@ -159,6 +167,13 @@ def build_records(case, owner, slug, versions=1):
         ),
         owner,
     )
+    consent_service.create(
+        case,
+        consent_service.draft_from_kind(
+            consent_kinds.find("family_involvement"), case.active_contacts[:1]
+        ),
+        owner,
+    )
     db.session.commit()
 
 
@@ -181,6 +196,7 @@ def ids_of(case) -> dict:
         "member_id": db.session.scalar(select(TeamMember.id).where(TeamMember.case_id == case.id)),
         "placement_id": db.session.scalar(select(Placement.id).where(Placement.case_id == case.id)),
         "check_in_id": db.session.scalar(select(CheckIn.id).where(CheckIn.case_id == case.id)),
+        "consent_id": db.session.scalar(select(Consent.id).where(Consent.case_id == case.id)),
     }
 
 
