@@ -88,6 +88,7 @@ def test_a_member_writes_shares_and_sees_her_letter_final_on_a_phone(live_server
         )
         iv.choose_placement(case, placement)
     db.session.commit()
+    factory.give_consent(case, [dana_contact, leo_contact])  # Marcus shares the plan with them
 
     context = browser.new_context(viewport=PHONE, bypass_csp=True, is_mobile=True)
     page = context.new_page()

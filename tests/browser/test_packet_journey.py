@@ -24,6 +24,7 @@ def test_build_share_and_download_a_packet(live_server, browser, page, factory):
     family = factory.family_member(case, name="Laura Whitaker", email="laura@example.org")
     library.sync()
     db.session.commit()
+    factory.give_consent(case, [family])  # Daniel shares the family's packets with Laura
 
     sign_in(page, live_server.url, me.email, PASSWORD)
     page.wait_for_url("**/cases/")

@@ -62,6 +62,7 @@ def test_accept_invite_read_a_module_and_finish_it(live_server, page, factory):
     education.share_packet(case, packet)
     token = portal_service.invite(case, me, contact)
     db.session.commit()
+    factory.give_consent(case, [contact])  # Daniel shares the family's material with Laura
     title = chosen[0].latest.title
 
     blocked = []
