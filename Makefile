@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_PASSWORD ?= casework-demo
 FLASK := $(BIN)/flask --app casework
 
-.PHONY: run test lint install install-dev bench
+.PHONY: run serve test lint install install-dev bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,18 @@ run: install instance/config.py
 	@echo "Demo logins (password: $(DEMO_PASSWORD)):"
 	@echo "  interventionist@example.org, interventionist2@example.org,"
 	@echo "  supervisor@example.org, admin@example.org, family@example.org"
+	@echo "Staff accounts then ask for a code from an authenticator app. Add the demo"
+	@echo "secret CASEWORKDEMOCASEWORKDEMOCASEWORK to one, or print the current code with:"
+	@echo "  $(FLASK) demo-code"
 	@echo "Serving on http://127.0.0.1:5000"
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production-like: gunicorn (gunicorn.conf.py; WEB_CONCURRENCY workers, 2 by
+# default) on DATABASE_URL, counting sign-in attempts in Redis, which several
+# workers need (the app refuses to start on memory counts with more than one).
+serve: install-dev instance/config.py
+	RATELIMIT_STORAGE_URI="$${RATELIMIT_STORAGE_URI:-redis://127.0.0.1:6379/0}" \
+		$(BIN)/gunicorn "casework:create_app()"
 
 # The suite runs on SQLite and, when CASEWORK_TEST_DATABASE_URL is set, on
 # PostgreSQL too: the two passes run side by side (one core each), the

@@ -80,6 +80,20 @@ def library_sync():
     click.echo("Library: {created} new, {updated} updated, {unchanged} unchanged.".format(**counts))
 
 
+@click.command("demo-code")
+def demo_code():
+    """The code the demo staff's authenticator app shows now (demo accounts only)."""
+    from casework.demo.sign_in import DEMO_TOTP_SECRET, current_code
+
+    code, seconds = current_code()
+    click.echo(f"{code}")
+    click.echo(
+        f"(for {seconds} more second{'' if seconds == 1 else 's'}; "
+        f"the demo staff's authenticator secret is {DEMO_TOTP_SECRET})",
+        err=True,
+    )
+
+
 def register(app) -> None:
-    for command in (create_user, seed_demo, library_group):
+    for command in (create_user, seed_demo, library_group, demo_code):
         app.cli.add_command(command)

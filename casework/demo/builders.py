@@ -20,8 +20,10 @@ from casework.assessment import service as assessment_service
 from casework.audit.service import acting_as
 from casework.auth import service as auth_service
 from casework.auth.models import Role, User
+from casework.auth.two_factor import enrol_with_known_secret
 from casework.cases import service as cases_service
 from casework.cases.models import Contact, FamilyCase
+from casework.demo.sign_in import DEMO_TOTP_SECRET
 from casework.domain import phases, risk
 from casework.domain.instruments import INSTRUMENTS
 from casework.domain.phases import OPEN_PHASES, Phase
@@ -112,8 +114,9 @@ def build_user(
 
 
 def build_staff(spec: dict, password: str) -> User:
-    """A staff account from the demo's data (email, name, role, phone)."""
-    return build_user(
+    """A staff account from the demo's data (email, name, role, phone),
+    signing in with the demo's published authenticator secret (sign_in.py)."""
+    user = build_user(
         spec["role"],
         email=spec["email"],
         name=spec["name"],
@@ -121,6 +124,8 @@ def build_staff(spec: dict, password: str) -> User:
         phone=spec.get("phone"),
         also_supervisor=spec.get("also_supervisor", False),
     )
+    enrol_with_known_secret(user, DEMO_TOTP_SECRET)
+    return user
 
 
 def invite_to_portal(case: FamilyCase, by: User, contact: Contact) -> str:
