@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.audit.models import Action
-from casework.audit.service import record
+from casework.audit.service import record, record_list
 from casework.auth.guards import clinical_required, supervisor_required
 from casework.auth.reauth import TooManyAttempts, confirm_password
 from casework.cases.access import load_case, load_child
@@ -457,12 +457,10 @@ def review(ref, note_id):
 @bp.get("/notes/queue")
 @supervisor_required
 def queue():
-    record(Action.VIEW, object_type="page", object_id="notes.queue")
-    return render_template(
-        "notes/queue.html",
-        awaiting=queries.awaiting_cosign(),
-        to_review=queries.awaiting_review(),
-    )
+    awaiting, to_review = queries.awaiting_cosign(), queries.awaiting_review()
+    # A list of notes naming their cases: one audit event with the references.
+    record_list(q.case_reference for q in [*awaiting, *to_review])
+    return render_template("notes/queue.html", awaiting=awaiting, to_review=to_review)
 
 
 @bp.route("/notes/settings", methods=["GET", "POST"])

@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 from casework.audit.models import AuditEvent
 from casework.auth.models import Role
 from casework.extensions import db
+from casework.notes import service as notes_service
 from casework.timeutil import local_to_utc, local_today
+from tests.notes.conftest import contact_note
 
 SECRET = "Screening recorded with a detail only clinicians may read"
 
@@ -141,3 +143,18 @@ def test_the_admin_log_names_the_cases_a_list_showed(people, as_user):
     as_user(people["owner"]).get("/cases/")
     page = as_user(people["admin"]).get("/admin/audit/?action=list").get_data(as_text=True)
     assert "1 listed" in page and people["case"].reference in page
+
+
+def test_the_notes_waiting_for_a_supervisor_are_audited_once_a_page(people, as_user):
+    case, owner = people["case"], people["owner"]
+    notes_service.set_supervision(owner, "cosign")
+    notes_service.sign(case, contact_note(case, owner), owner)
+    db.session.commit()
+    client = as_user(people["supervisor"])
+    before = count_events()
+
+    assert client.get("/notes/queue").status_code == 200
+
+    assert count_events() == before + 1
+    (event,) = list_events()
+    assert event.object_id == "notes.queue" and event.cases_shown == [case.reference]
