@@ -62,12 +62,7 @@ def break_glass_form():
             case, grant = opened
             if grant is None:
                 flash(f"{case.reference} is one of your cases already.", "info")
-            else:
-                flash(
-                    f"Emergency access to {case.reference} for {grant.minutes_left} minutes. "
-                    "Your reason and the pages you open are recorded for a supervisor to review.",
-                    "warning",
-                )
+            # Otherwise the banner on the case's pages says it all, while it lasts.
             return redirect(url_for("cases.overview", ref=case.reference))
     return render_template("cases/break_glass.html", form=form), 422 if form.errors else 200
 
