@@ -212,3 +212,17 @@ def test_the_command_line_still_makes_a_supervisor_directly(app, runner):
     assert result.exit_code == 0, result.output
     made = account("first@example.org")
     assert made.sees_every_case and not made.clinical_pending
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, 2**64])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/review/access/requests/{n}/confirm",
+        "/review/access/requests/{n}/decline",
+        "/review/access/grants/{n}/reviewed",
+    ],
+)
+def test_ids_past_the_column_are_not_found(people, as_user, number, path):
+    response = as_user(people["supervisor"]).post(path.format(n=number))
+    assert response.status_code == 404
