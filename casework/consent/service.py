@@ -223,6 +223,12 @@ def record_expiry_event(case, consent: Consent, *, occurred_on: date, by) -> Non
         raise ConsentError("Its ending event was recorded already.")
     if occurred_on > local_today():
         raise ConsentError("Record the event once it has happened.", "occurred_on")
+    drafted = to_local(consent.created_at).date()
+    if occurred_on < drafted:
+        raise ConsentError(
+            f"The consent was drafted on {drafted:%b %-d, %Y}: it cannot end before that.",
+            "occurred_on",
+        )
     consent.event_occurred_on = occurred_on
     record(
         Action.UPDATE,
