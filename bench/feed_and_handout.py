@@ -4,6 +4,7 @@ Run: .venv/bin/python -m bench.feed_and_handout
 """
 
 import os
+import secrets
 import tempfile
 import time
 from datetime import timedelta
@@ -20,7 +21,7 @@ def main() -> None:
         from casework.cases.models import FamilyCase
         from casework.extensions import db
         from casework.printing.models import PrintedDocument
-        from casework.scheduling.models import CalendarFeed, CaseSession
+        from casework.scheduling.models import CalendarFeed, CaseSession, feed_token_hash
         from casework.timeutil import utcnow
 
         app = create_app({"RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
@@ -41,10 +42,10 @@ def main() -> None:
             db.session.flush()
             for row in db.session.scalars(select(FamilyCase).limit(5)):
                 row.interventionist_id = me.id
-            feed = CalendarFeed(user_id=me.id)
-            db.session.add(feed)
+            token = secrets.token_urlsafe(32)
+            db.session.add(CalendarFeed(user_id=me.id, token_hash=feed_token_hash(token)))
             db.session.commit()
-            token, user_id = feed.token, me.id
+            user_id = me.id
             cases = [c for c in demo_cases(db, user_id)]
             statements = []
             event.listen(
