@@ -92,6 +92,7 @@ def home():
         sessions_shared=access.consent_for(Scope.SESSIONS) is not None,
         packets=packets,
         on_team=access.own_team_member() is not None,
+        plan_shared=access.consent_for(Scope.INTERVENTION) is not None,
         check_in=access.own_due_check_in(),
         milestone=milestone,
         not_shared=[SCOPE_WORDS[scope] for scope in access.not_shared_yet()],
