@@ -231,3 +231,35 @@ def test_several_workers_refuse_to_count_in_memory(app, database_url):
     assert server.returncode != 0
     assert "2 workers would each count sign-in attempts in their own memory" in output
     assert "RATELIMIT_STORAGE_URI=redis://" in output
+
+
+def test_one_code_sent_from_several_browsers_at_once_signs_in_once(people, served):
+    import pyotp
+
+    from casework.auth import two_factor
+
+    owner = people["owner"]
+    secret = pyotp.random_base32()
+    two_factor.enrol(owner, secret, pyotp.TOTP(secret).now())
+    owner.totp_last_step = None
+    db.session.commit()
+    cookies = []
+    for _ in range(5):  # five browsers past the password, each waiting for the code
+        status, headers = post(
+            served.server_port, "/login", {"email": owner.email, "password": PASSWORD}
+        )
+        assert status == 302 and headers["Location"] == "/login/code"
+        cookies.append(headers["Set-Cookie"].split(";", 1)[0])
+    code = pyotp.TOTP(secret).now()
+    waiting = iter(cookies)
+    lock = threading.Lock()
+
+    def send():
+        with lock:
+            cookie = next(waiting)
+        return post(served.server_port, "/login/code", {"code": code}, cookie)[0]
+
+    statuses = all_at_once(5, send)
+
+    assert sorted(statuses) == [302, 401, 401, 401, 401]
+    assert summaries().count("Two-factor code refused: already used") == 4
