@@ -38,6 +38,13 @@ class RecoveryCodesForm(FlaskForm):
     password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])
 
 
+class AccountEnrolForm(CodeForm):
+    """Setting up the app from one's account asks for the password first, so a
+    session left open cannot swap in someone else's app."""
+
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])
+
+
 class UserForm(FlaskForm):
     email = EmailField(
         "Email", validators=[DataRequired(), Length(max=254), Email()], filters=STRIP

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from casework.audit.models import Action
 from casework.audit.service import record
 from casework.auth import pending, throttle, two_factor
-from casework.auth.forms import CodeForm, RecoveryCodesForm
+from casework.auth.forms import AccountEnrolForm, CodeForm, RecoveryCodesForm
 from casework.auth.reauth import TooManyAttempts, confirm_password
 from casework.auth.session import landing_url
 from casework.auth.views import HOW_SIGNED_IN, bp, sign_in, start_session
@@ -86,10 +86,19 @@ def _enrol_page(user, form, status, at_sign_in):
 
 def _enrol(user, at_sign_in: bool):
     """Show the QR code and the secret; a code from the app confirms it."""
-    form = CodeForm()
+    form = CodeForm() if at_sign_in else AccountEnrolForm()
     secret = session.get(pending.ENROL_SECRET)
     if not (form.validate_on_submit() and secret):
         return _enrol_page(user, form, 422 if form.errors else 200, at_sign_in)
+    if not at_sign_in:
+        try:
+            confirmed = confirm_password(user, form.password.data)
+        except TooManyAttempts as refused:
+            form.password.errors = [refused.description]
+            return _enrol_page(user, form, 429, at_sign_in)
+        if not confirmed:
+            form.password.errors = ["That is not your password."]
+            return _enrol_page(user, form, 422, at_sign_in)
     attempt = throttle.begin("code", user.email)
     if attempt.refused:
         form.code.errors = [_code_refused(user, attempt)]

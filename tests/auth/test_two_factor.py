@@ -80,12 +80,25 @@ def test_a_family_member_sets_up_an_app_from_their_account(people, as_user):
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
 
-    wrong = client.post("/account/two-factor/set-up", data={"code": "000000"})
+    wrong = client.post(
+        "/account/two-factor/set-up", data={"code": "000000", "password": PASSWORD}
+    )
     assert wrong.status_code == 422 and "That code is not right" in text(wrong)
+    # A session left open is not enough: the app is set up with the password only.
+    for password in ("", "not-the-password"):
+        refused = client.post(
+            "/account/two-factor/set-up",
+            data={"code": pyotp.TOTP(secret).now(), "password": password},
+        )
+        assert refused.status_code == 422
+        assert "password" in text(refused).lower()
     db.session.refresh(family)
     assert not family.two_factor_enrolled
 
-    done = client.post("/account/two-factor/set-up", data={"code": pyotp.TOTP(secret).now()})
+    done = client.post(
+        "/account/two-factor/set-up",
+        data={"code": pyotp.TOTP(secret).now(), "password": PASSWORD},
+    )
 
     assert done.status_code == 200
     shown = RECOVERY_ON_PAGE.findall(text(done))
