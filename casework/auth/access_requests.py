@@ -131,6 +131,26 @@ def change_role(user: User, role: str, also_supervisor: bool, by: User) -> Acces
     return None
 
 
+def hold_after_takeover_risk(user: User, by: User, what: str) -> AccessRequest | None:
+    """An administrator who sets a clinical account's password or clears its
+    second factor could sign in as it. So its clinical access is held, as if
+    newly given, until another supervisor confirms it again (returned)."""
+    if user.id == by.id or not clinical_level(user.role, user.also_supervisor):
+        return None
+    user.clinical_pending = True
+    found = open_request(user)
+    if found is not None:
+        return found
+    asked = _ask(user, user.role, user.also_supervisor, by)
+    record(
+        Action.UPDATE,
+        actor=by,
+        obj=user,
+        summary=f"Clinical access of {user.email} held for a supervisor after {what}",
+    )
+    return asked
+
+
 def _decide(request: AccessRequest, supervisor: User) -> User:
     if request.decision is not None:
         raise RequestRefused("That request has been answered already.")

@@ -13,6 +13,8 @@ from casework.forms import ConfirmForm, page_number
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
+HELD = " Their clinical access waits for a supervisor to confirm it again on Access review."
+
 
 @bp.get("/")
 @admin_required
@@ -79,7 +81,12 @@ def set_password(user_id):
             "auth/user_detail.html", user=user, password_form=form, confirm=ConfirmForm()
         ), 422
     service.set_password(user, form.password.data)
-    flash(f"New password set for {user.email}; their other sessions are signed out.", "success")
+    held = access_requests.hold_after_takeover_risk(user, current_user, "a new password")
+    flash(
+        f"New password set for {user.email}; their other sessions are signed out."
+        + (HELD if held else ""),
+        "success",
+    )
     return redirect(url_for("users.detail", user_id=user.id))
 
 
@@ -110,8 +117,10 @@ def reset_two_factor(user_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     two_factor.reset(user, actor=current_user._get_current_object())
+    held = access_requests.hold_after_takeover_risk(user, current_user, "a two-factor reset")
     flash(
-        f"Two-factor sign-in reset for {user.email}: they set it up again at their next sign-in.",
+        f"Two-factor sign-in reset for {user.email}: they set it up again at their next sign-in."
+        + (HELD if held else ""),
         "success",
     )
     return redirect(url_for("users.detail", user_id=user.id))

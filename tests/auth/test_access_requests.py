@@ -226,3 +226,43 @@ def test_the_command_line_still_makes_a_supervisor_directly(app, runner):
 def test_ids_past_the_column_are_not_found(people, as_user, number, path):
     response = as_user(people["supervisor"]).post(path.format(n=number))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("takeover", ["password", "two-factor"])
+def test_an_admin_who_resets_a_clinical_account_cannot_sign_in_as_it(
+    app, people, as_user, takeover
+):
+    """The same hole by another door: the admin sets an interventionist's
+    password (or clears their second factor) and signs in as them. Their
+    clinical access is held until another supervisor confirms it again."""
+    admin, owner, case = as_user(people["admin"]), people["owner"], people["case"]
+    if takeover == "password":
+        done = admin.post(
+            f"/admin/users/{owner.id}/password", data={"password": PASSWORD, "confirm": PASSWORD}
+        )
+    else:
+        done = admin.post(f"/admin/users/{owner.id}/two-factor/reset")
+    assert done.status_code == 302
+    held = account(owner.email)
+    assert held.clinical_pending and not held.has_clinical_access
+    if takeover == "password":
+        taken = signed_in(app, owner.email)
+        refused = taken.get(f"/cases/{case.reference}/")
+        assert refused.status_code == 403
+        assert case.loved_one_name not in refused.get_data(as_text=True)
+    (asked,) = requests_for(held)
+    assert (asked.role, asked.requested_by_id) == ("interventionist", people["admin"].id)
+
+    as_user(people["supervisor"]).post(f"/review/access/requests/{asked.id}/confirm")
+
+    back = account(owner.email)
+    assert not back.clinical_pending and back.has_clinical_access
+
+
+def test_an_admin_resetting_a_non_clinical_account_holds_nothing(people, as_user):
+    admin, family = as_user(people["admin"]), people["family"]
+    done = admin.post(
+        f"/admin/users/{family.id}/password", data={"password": PASSWORD, "confirm": PASSWORD}
+    )
+    assert done.status_code == 302
+    assert not requests_for(family) and not account(family.email).clinical_pending
