@@ -120,7 +120,7 @@ class AccountingRow:
     channel: str
     channel_label: str
     consent_id: int | None
-    consent_label: str  # "Family involvement, signed Mar 3, 2026" or "No consent"
+    consent_label: str  # "Family involvement, signed Mar 3, 2026", or why none
     consent_signed_at: datetime | None
     by: str | None  # the staff member who made it (an export), if any
 
@@ -146,7 +146,7 @@ def accounting(case_id: int) -> list[AccountingRow]:
             channel=d.channel,
             channel_label=CHANNELS.get(d.channel, d.channel),
             consent_id=d.consent_id,
-            consent_label=_consent_label(kind_label, signed_at, d.consent_id),
+            consent_label=_consent_label(kind_label, signed_at, d.consent_id, d.channel),
             consent_signed_at=signed_at,
             by=by_name,
         )
@@ -154,9 +154,11 @@ def accounting(case_id: int) -> list[AccountingRow]:
     ]
 
 
-def _consent_label(kind_label, signed_at, consent_id) -> str:
+def _consent_label(kind_label, signed_at, consent_id, channel) -> str:
     if consent_id is None:
-        return "No consent"
+        # A staff export stays inside the practice until someone hands it on
+        # (which then needs a consent); say so rather than "no consent".
+        return "Not needed: a copy kept inside the practice" if channel == "export" else "None"
     if signed_at is None:
         return f"{kind_label or 'Consent'} (consent {consent_id})"
     day = to_local(signed_at)

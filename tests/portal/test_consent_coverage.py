@@ -99,7 +99,10 @@ def test_the_accounting_lists_each_disclosure_with_its_consent(family, factory, 
     assert first.consent_id == given.id
     assert first.consent_label.startswith("Family involvement, signed ")
     assert first.scope_label == "Dates, times and places of family sessions"
-    assert (second.consent_label, second.by) == ("No consent", "Olivia Owner")
+    assert (second.consent_label, second.by) == (
+        "Not needed: a copy kept inside the practice",
+        "Olivia Owner",
+    )
     assert disclosures.accounting(family["other_case"].id) == []
 
     events = (
