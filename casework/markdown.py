@@ -5,8 +5,11 @@ from markdown_it import MarkdownIt
 
 # Raw HTML in the Markdown reaches nh3, which keeps only the tags below and drops
 # scripts and styles with their content, so pasted markup disappears quietly.
+# The typographer prints published-looking text: "curly" quotes, apostrophes,
+# en and em dashes from -- and ---, and an ellipsis from three dots. The
+# commonmark preset leaves its two rules off, so they are enabled by name.
 _md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": True}).enable(
-    "table"
+    ["table", "replacements", "smartquotes"]
 )
 
 # No images: a module may not make a reader's browser, or the PDF renderer,

@@ -6,7 +6,12 @@ Server-rendered, no JavaScript: the same SVG shows on screen and in print.
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 560, 200
-LEFT, RIGHT, TOP, BOTTOM = 36, 150, 12, 28
+# TOP leaves room for the score printed above a point at the top of the scale.
+LEFT, RIGHT, TOP, BOTTOM = 36, 150, 20, 28
+# Band labels sit right of the plot, wrapped to the room there rather than cut:
+# DejaVu Sans (the embedded print font) averages under 0.6 em a character.
+LABEL_X, LABEL_SIZE, LABEL_LINE = WIDTH - RIGHT + 6, 9, 10
+LABEL_CHARS = int((RIGHT - 10) / (LABEL_SIZE * 0.6))
 
 # Soft fills by severity; the good end of BARC-10 is "high".
 FILLS = {
@@ -60,7 +65,9 @@ def trend(instrument, scores: list[tuple[str, int]]) -> Chart:
                 "height": round(bottom - top, 1),
                 "fill": fills.get(band.severity, "#f2f4f7"),
                 "label": band.label,
-                "label_y": round((top + bottom) / 2 + 4, 1),
+                "label_lines": (lines := wrap_label(band.label)),
+                # The block of lines centred on the band (the baseline sits ~3 below the middle).
+                "label_y": round((top + bottom) / 2 + 3 - LABEL_LINE * (len(lines) - 1) / 2, 1),
             }
         )
     points = [
@@ -85,3 +92,15 @@ def trend(instrument, scores: list[tuple[str, int]]) -> Chart:
         x_labels=[{"x": p["x"], "label": p["label"]} for p in shown],
         title=f"{instrument.code} totals over time",
     )
+
+
+def wrap_label(label: str, width: int = LABEL_CHARS) -> list[str]:
+    """A band's label in lines of at most `width` characters, broken at spaces
+    (a word longer than a line stays whole)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines

@@ -67,15 +67,33 @@ BRING = {
         "Your bottom line, kept private",
         "Your calendar, to confirm the day of the intervention",
     ],
-    "intervention": [
-        "Your letter",
-        "Arrive 30 minutes early and park out of sight",
-        "Phones on silent",
-    ],
+    "intervention": ["Your letter", "Phones on silent"],
     "follow_up": ["Notes on how things have gone since we last spoke"],
     "family_support": ["Anything you want to talk through"],
     "other": [],
 }
+
+
+# Practical words that depend on where the session happens; a family on a video
+# call must not be told to park out of sight. Keyed by (kind, place) first,
+# then by place alone.
+GETTING_THERE = {
+    ("intervention", "in_person"): "Arrive 30 minutes early and park out of sight",
+    ("intervention", "video"): "Join the call 30 minutes early from a quiet, private room, "
+    "with your camera and sound tested",
+    ("intervention", "phone"): "Be ready 30 minutes early somewhere quiet and private, "
+    "with your phone charged",
+    "in_person": "Arrive a few minutes early",
+    "video": "Open the link a few minutes early and check your camera and sound",
+    "phone": "Be somewhere quiet and private, with your phone charged",
+}
+
+
+def bring_list(kind: str, place_kind: str) -> list[str]:
+    """What a handout tells the family to bring or prepare for this kind of
+    session in this kind of place."""
+    tip = GETTING_THERE.get((kind, place_kind)) or GETTING_THERE.get(place_kind)
+    return [*BRING[kind], *([tip] if tip else [])]
 
 
 class SessionRuleError(ValueError):

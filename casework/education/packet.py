@@ -25,12 +25,13 @@ def render_packet(packet, *, case, sessions) -> bytes:
 
 def packet_context(packet, versions, *, case, sessions, practice: dict) -> dict:
     lead = case.interventionist
-    letter = [p.strip() for p in (packet.cover_letter or "").split("\n\n") if p.strip()]
+    letter = letter_paragraphs(packet.cover_letter)
     return {
         "practice": practice,
         "title": packet.title,
         "family_name": packet.family_name,
-        "prepared_on": packet.created_at.strftime("%B %-d, %Y"),
+        # The practice's day: a packet made at 9 pm in California is not dated tomorrow.
+        "prepared_on": to_local(packet.created_at).strftime("%B %-d, %Y"),
         "interventionist": {
             "name": lead.name,
             "phone": lead.phone or practice["phone"],
@@ -61,3 +62,20 @@ def packet_context(packet, versions, *, case, sessions, practice: dict) -> dict:
         "include_schedule": packet.include_schedule,
         "include_contacts": packet.include_contacts,
     }
+
+
+def letter_paragraphs(text: str | None) -> list[list[str]]:
+    """The cover letter as paragraphs, each a list of its lines: paragraphs part
+    at blank lines, whatever line ends the browser sent (forms post \r\n), and a
+    single line end (as before a signature) stays a line break."""
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    paragraphs, current = [], []
+    for line in lines:
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            paragraphs.append(current)
+            current = []
+    if current:
+        paragraphs.append(current)
+    return paragraphs

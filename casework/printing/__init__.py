@@ -43,7 +43,11 @@ __all__ = [
 
 # Part of every cache key: change it when this module's pipeline changes what
 # the same HTML prints as (fetcher behaviour, write_pdf options, ...).
-PIPELINE_VERSION = "casework-print-1"
+PIPELINE_VERSION = "casework-print-2"
+
+# Tagged PDF/UA-1: a structure tree, the title from <title> shown as the window
+# title, and the language from <html lang>, so screen readers can read packets.
+PDF_VARIANT = "pdf/ua-1"
 
 _PLAIN_SCALARS = (str, int, float, bool, type(None))
 
@@ -101,7 +105,8 @@ def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
 
     fetcher = StaticOnlyFetcher()
     try:
-        pdf = HTML(string=html, base_url=_base_url(base_url), url_fetcher=fetcher).write_pdf()
+        document = HTML(string=html, base_url=_base_url(base_url), url_fetcher=fetcher)
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
     except FatalURLFetchingError as exc:
         # A BaseException in WeasyPrint; hand the caller an ordinary one.
         if fetcher.refused:
@@ -122,14 +127,15 @@ def cache_key(template_name: str, html: str, base_url: str | None = None) -> str
     - every file under casework/static (`static_digest`): stylesheets, fonts
       and images the document may load, including those a stylesheet pulls in,
       so editing any of them prints afresh;
-    - the template name, the base URL, the WeasyPrint version and
-      PIPELINE_VERSION.
+    - the template name, the base URL, the WeasyPrint version,
+      PIPELINE_VERSION and the PDF variant.
     """
     import weasyprint
 
     digest = hashlib.sha256()
     parts = (
         PIPELINE_VERSION,
+        PDF_VARIANT,
         weasyprint.__version__,
         template_name,
         _base_url(base_url),

@@ -31,7 +31,7 @@ def handout_context(session, practice: dict) -> dict:
         "attendees": attendees,
         "staff": [lead.name] + [name for user_id, name in staff if user_id != lead.id],
         "purpose": rules.PURPOSE[session.kind],
-        "bring": rules.BRING[session.kind],
+        "bring": rules.bring_list(session.kind, session.place_kind),
         "interventionist": {"name": lead.name, "phone": lead.phone, "email": lead.email},
     }
 
