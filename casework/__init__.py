@@ -27,6 +27,7 @@ AREAS = (
     "aftercare",
     "consent",
     "portal",
+    "practice",
 )
 
 CONTENT_SECURITY_POLICY = (

@@ -97,6 +97,8 @@ EXPECTED = {
     # Supervisors' pages: notes to sign off, supervision and headings, the checklist.
     "notes.queue": row(LOGIN, 403, 403, 403, 200),
     "notes.settings": row(LOGIN, 403, 403, 403, 200),
+    # The practice page: supervisors (and administrators with supervisor access).
+    "practice.index": row(LOGIN, 403, 403, 403, 200),
     "intervention.checklist": row(LOGIN, 403, 403, 403, 200),
     # The practice's own kinds of consent; archiving a kind that is nobody's is 404.
     "consent.kinds_page": row(LOGIN, 403, 403, 403, 200),
