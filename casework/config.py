@@ -29,6 +29,8 @@ class Defaults:
     PRACTICE_PHONE = "(555) 010-0199"
     CASELOAD_PAGE_SIZE = 25
     AUDIT_PAGE_SIZE = 50
+    # The most events one CSV export of the audit log holds (narrow the filter past it).
+    AUDIT_EXPORT_LIMIT = 50_000
     # Feeds name the session kind and case reference; True adds first names.
     CALENDAR_FIRST_NAMES = False
     CALENDAR_FEED_DAYS_BACK = 60

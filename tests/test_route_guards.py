@@ -44,6 +44,7 @@ EXPECTED = {
     # Nobody here has set up two-factor sign-in yet: the form comes back.
     "auth.new_recovery_codes": row(LOGIN, 422, 422, 422, 422),
     "audit.index": ADMIN_ONLY,
+    "audit.export_csv": ADMIN_ONLY,
     "users.index": ADMIN_ONLY,
     "users.new": ADMIN_ONLY,
     "users.detail": ADMIN_ONLY,
@@ -86,6 +87,9 @@ EXPECTED = {
     "portal.consent": row(LOGIN, 404, 403, 403, 403),
     "portal.consent_post": row(LOGIN, 404, 403, 403, 403),
     "portal.consent_pdf": row(LOGIN, 404, 403, 403, 403),
+    # The member's own messages; an empty message is sent back to be written.
+    "portal.messages": row(LOGIN, 200, 403, 403, 403),
+    "portal.messages_post": row(LOGIN, 422, 403, 403, 403),
     # The invitation token is the credential: an unknown one is 404 for everybody.
     "invites.accept": row(404, 404, 404, 404, 404),
     "education.library": CLINICAL,

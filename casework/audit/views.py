@@ -1,16 +1,19 @@
+import re
 from datetime import date, time, timedelta
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from wtforms import DateField, SelectField, StringField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, Regexp, ValidationError
 
-from casework.audit.models import Action, AuditEvent
+from casework.audit import export, queries
+from casework.audit.models import Action
+from casework.audit.sentences import ACTION_LABELS
+from casework.audit.service import record
 from casework.auth.guards import admin_required
 from casework.auth.models import User
 from casework.extensions import db
-from casework.forms import FilterForm, options, page_number
+from casework.forms import FilterForm, Page, options, page_number
 from casework.timeutil import local_to_utc
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -25,51 +28,104 @@ def within_the_log(form, field) -> None:
         raise ValidationError(f"Enter a day between {FIRST_DAY:%Y} and {LAST_DAY:%Y}.")
 
 
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class AuditFilterForm(FilterForm):
-    user = SelectField("User", coerce=int, default=0)
+    person = StringField(
+        "Person",
+        validators=[Optional(), Length(max=254)],
+        filters=[_stripped],
+        render_kw={"list": "audit-people", "autocomplete": "off"},
+    )
     case = StringField(
         "Case reference",
-        validators=[Optional(), Length(max=20)],
+        validators=[
+            Optional(),
+            Length(max=20),
+            Regexp(r"^C-\d{4}-\d{4,}$", message="Enter a case reference like C-2026-0009."),
+        ],
         filters=[lambda v: v.strip().upper() if isinstance(v, str) else v],
     )
     action = SelectField(
         "Action",
-        choices=options(
-            [("", "Any action")] + [(a.value, a.value.replace("_", " ")) for a in Action]
-        ),
+        choices=options([("", "Any action")] + [(a.value, ACTION_LABELS[a.value]) for a in Action]),
         default="",
     )
     since = DateField("From", validators=[Optional(), within_the_log])
     until = DateField("To", validators=[Optional(), within_the_log])
 
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("The last day comes before the first.")
+
+    def log_filter(self) -> queries.LogFilter | None:
+        """The filter the form asks for, or None (with the field's message)
+        when it names no one or no case the log knows."""
+        given = {}
+        if self.person.data:
+            given["actor_ids"] = tuple(queries.people_named(self.person.data))
+            if not given["actor_ids"]:
+                self.person.errors.append(f"No account is named “{self.person.data}”.")
+        if self.case.data:
+            given["case_id"] = queries.case_id_of(self.case.data)
+            if given["case_id"] is None:
+                self.case.errors.append(f"No case has the reference {self.case.data}.")
+        if self.person.errors or self.case.errors:
+            return None
+        # Dates are the practice's days, as the times in the list are shown.
+        if self.since.data:
+            given["since"] = local_to_utc(self.since.data, time())
+        if self.until.data:
+            given["until"] = local_to_utc(self.until.data + timedelta(days=1), time())
+        return queries.LogFilter(action=self.action.data or None, **given)
+
+
+def _form() -> tuple[AuditFilterForm, queries.LogFilter | None]:
+    form = AuditFilterForm(request.args)
+    staff = db.session.scalars(
+        select(User.name).where(User.role != "family").order_by(User.name).distinct()
+    )
+    form.staff_names = list(staff)
+    return form, (form.log_filter() if form.validate() else None)
+
 
 @bp.get("/")
 @admin_required
 def index():
-    form = AuditFilterForm(request.args)
-    users = db.session.scalars(select(User).order_by(User.name)).all()
-    form.user.choices = options([(0, "Anyone")] + [(u.id, f"{u.name} ({u.email})") for u in users])
-    if not form.validate():
+    form, given = _form()
+    if given is None:
         return render_template("audit/index.html", form=form, page=None), 400
-    query = (
-        select(AuditEvent)
-        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.case))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-    )
-    if form.user.data:
-        query = query.where(AuditEvent.actor_id == form.user.data)
-    if form.case.data:
-        # Through the event's own relationship: the log knows no area's model.
-        query = query.where(AuditEvent.case.has(reference=form.case.data))
-    if form.action.data:
-        query = query.where(AuditEvent.action == form.action.data)
-    # Dates are the practice's days, as the times in the list are shown.
-    if form.since.data:
-        query = query.where(AuditEvent.occurred_at >= local_to_utc(form.since.data, time()))
-    if form.until.data:
-        end = local_to_utc(form.until.data + timedelta(days=1), time())
-        query = query.where(AuditEvent.occurred_at < end)
-    page = db.paginate(
-        query, page=page_number(), per_page=current_app.config["AUDIT_PAGE_SIZE"], error_out=False
-    )
+    per_page = current_app.config["AUDIT_PAGE_SIZE"]
+    number = page_number()
+    rows = queries.log_rows(given, limit=per_page, offset=(number - 1) * per_page)
+    page = Page(rows, number, per_page, queries.log_count(given))
     return render_template("audit/index.html", form=form, page=page)
+
+
+@bp.get("/export.csv")
+@admin_required
+def export_csv():
+    """The filtered log as a spreadsheet, itself an event in the log."""
+    form, given = _form()
+    if given is None:
+        return render_template("audit/index.html", form=form, page=None), 400
+    limit = current_app.config["AUDIT_EXPORT_LIMIT"]
+    rows = queries.log_rows(given, limit=limit + 1)
+    if len(rows) > limit:
+        form.since.errors.append(
+            f"More than {limit:,} events match: choose fewer days or a person or case."
+        )
+        return render_template("audit/index.html", form=form, page=None), 400
+    record(
+        Action.EXPORT,
+        object_type="AuditLog",
+        summary=f"Audit log exported: {len(rows)} event{'' if len(rows) == 1 else 's'}",
+    )
+    name = "audit-log-" + re.sub(r"[^0-9-]", "", date.today().isoformat()) + ".csv"
+    return Response(
+        export.csv_bytes(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

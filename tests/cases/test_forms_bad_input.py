@@ -493,8 +493,10 @@ def test_caseload_survives_any_page_number(people, as_user, page):
 
 def test_audit_filters_refuse_bad_input(people, as_user):
     bads = [
-        Bad({"user": "abc"}, NOT_COERCED),
-        Bad({"user": "999999"}, NOT_A_CHOICE),
+        Bad({"person": "abc"}, "No account is named “abc”."),
+        Bad({"person": "999999"}, "No account is named “999999”."),
+        Bad({"person": HUGE}, too_long(254)),
+        Bad({"case": "C-2026"}, "Enter a case reference like C-2026-0009."),
         Bad({"action": "hack"}, NOT_A_CHOICE),
         Bad({"since": "yesterday"}, "Not a valid date value."),
         Bad({"until": "2026-13-45"}, "Not a valid date value."),
