@@ -2,15 +2,17 @@
 
 import json
 from dataclasses import dataclass
+from datetime import date
 
 from flask import flash, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from markupsafe import Markup, escape
+from wtforms import DateField as WTFormsDateField
 from wtforms import FieldList as WTFormsFieldList
 from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 
 class QuickSelect(widgets.Select):
@@ -50,6 +52,22 @@ class FieldList(WTFormsFieldList):
                 number = whole_number(key[offset:].split(self._field_separator, 1)[0])
                 if number is not None:
                     yield number
+
+
+# The years a date typed in a form may fall in. Python takes year 1 and year
+# 9999, but a time zone or a few days' arithmetic then overflows (a 500).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+class DateField(WTFormsDateField):
+    """WTForms' DateField, refusing a year before 1900 or after 2100 with
+    the form's own message."""
+
+    def pre_validate(self, form):
+        super().pre_validate(form)
+        if isinstance(self.data, date) and not FIRST_DAY <= self.data <= LAST_DAY:
+            raise ValidationError(f"Give a date between {FIRST_DAY.year} and {LAST_DAY.year}.")
 
 
 class FilterForm(FlaskForm):

@@ -1,7 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FormField,
     HiddenField,
     IntegerField,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from casework.domain import followups, risk
 from casework.forms import (
     STRIP,
+    DateField,
     FieldList,
     KeptForm,
     MultiCheckboxField,

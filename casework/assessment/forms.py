@@ -3,7 +3,6 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     Form,
     FormField,
     HiddenField,
@@ -23,6 +22,7 @@ from wtforms.validators import (
 )
 
 from casework.forms import (
+    DateField,
     FieldList,
     KeptForm,
     MultiCheckboxField,

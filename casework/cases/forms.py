@@ -1,7 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -15,6 +14,7 @@ from casework.cases.models import CONCERNS, CONTACT_METHODS, STATUSES, URGENCIES
 from casework.domain.phases import CLOSING_REASONS, PHASE_LABELS
 from casework.forms import (
     STRIP,
+    DateField,
     FilterForm,
     MultiCheckboxField,
     QuickSelect,

@@ -1,10 +1,17 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from casework.forms import STRIP, FilterForm, MultiCheckboxField, blank_to_none, optional_text
+from casework.forms import (
+    STRIP,
+    DateField,
+    FilterForm,
+    MultiCheckboxField,
+    blank_to_none,
+    optional_text,
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

@@ -1,7 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from casework.domain import intervention as rules
 from casework.forms import (
     STRIP,
+    DateField,
     KeptForm,
     MultiCheckboxField,
     optional_field,

@@ -1,6 +1,5 @@
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -13,7 +12,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casework.domain import notes as rules
-from casework.forms import STRIP, FilterForm, KeptForm, MultiCheckboxField, blank_to_none, options
+from casework.forms import (
+    STRIP,
+    DateField,
+    FilterForm,
+    KeptForm,
+    MultiCheckboxField,
+    blank_to_none,
+    options,
+)
 
 # A note's text may be long (a 90-minute interview), but not unbounded.
 MAX_BODY = 60_000
