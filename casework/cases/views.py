@@ -28,7 +28,7 @@ from casework.cases.models import PHASE_RANKS, Contact, FamilyCase
 from casework.domain import phases
 from casework.domain.phases import Phase
 from casework.extensions import db
-from casework.forms import Page, options, page_number
+from casework.forms import Page, loaded_values, options, page_number
 from casework.transaction import CONFLICTS, roll_back_conflict
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -327,12 +327,7 @@ def edit(ref):
 
 def _edit_conflict(case: FamilyCase, form: CaseEditForm):
     """Someone saved first: show their changes and keep this person's typing."""
-    try:
-        loaded = json.loads(form.loaded.data or "{}")
-    except ValueError:
-        loaded = {}
-    if not isinstance(loaded, dict):  # a hidden field the browser sent back altered
-        loaded = {}
+    loaded = loaded_values(form.loaded.data)  # {} when the browser sent it back altered
     current = service.snapshot(case)
     theirs = (
         [
