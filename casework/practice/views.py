@@ -10,10 +10,13 @@ from casework.audit.service import record_list
 from casework.auth.guards import supervisor_required
 from casework.domain import followups
 from casework.domain.practice import STALL_FACTOR, STALL_MINIMUM_DAYS
-from casework.notes.queries import awaiting_cosign
+from casework.notes.queries import awaiting_cosign, supervision_counts
 from casework.practice import queries
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
+
+# The notes waiting longest; the rest are a link away on Notes to sign off.
+COSIGN_SHOWN = 10
 
 
 @bp.get("/")
@@ -21,7 +24,7 @@ bp = Blueprint("practice", __name__, url_prefix="/practice")
 def index():
     safety = queries.safety_without_plan()
     overdue = [item for item in this_week(current_user) if item.state == followups.OVERDUE]
-    cosign = awaiting_cosign()
+    cosign = awaiting_cosign(limit=COSIGN_SHOWN)
     sessions = queries.sessions_this_week()
     stalled = queries.stalled()
     shown = [
@@ -38,6 +41,7 @@ def index():
         safety=[(c, safety_step_text(c)) for c in safety],
         overdue=overdue,
         cosign=cosign,
+        cosign_total=supervision_counts()[0],
         caseloads=queries.caseloads(),
         sessions=sessions,
         week=queries.week_days(),

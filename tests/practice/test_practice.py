@@ -103,6 +103,25 @@ def test_notes_awaiting_co_signature(people, factory, as_user):
     assert signed_alone.reference not in cosign  # signed and final: nothing to co-sign
 
 
+def test_co_signature_shows_the_longest_waiting_and_links_to_the_rest(people, as_user):
+    owner, case = people["owner"], people["case"]
+    notes.set_supervision(owner, "cosign")
+    for hours in range(12, 0, -1):
+        note = notes.start_contact_note(
+            case,
+            "phone",
+            notes.NoteData(utcnow() - timedelta(hours=hours), 15, None, [], [], "Spoke."),
+            owner,
+        )
+        notes.sign(case, note, owner)
+    db.session.commit()
+    html = page(as_user(people["supervisor"]))
+    cosign = section(html, "cosign-h")
+    assert cosign.count("<tr>") == 1 + 10
+    assert "waiting longest of 12" in cosign and 'href="/notes/queue"' in cosign
+    assert 'To co-sign <span class="count">12</span>' in html
+
+
 def test_overdue_follow_ups_across_the_practice(people, factory, as_user):
     late = factory.case(people["other"], phase=Phase.AFTERCARE.value, loved_one_name="Lee Late")
     fresh = factory.case(people["owner"], phase=Phase.AFTERCARE.value, loved_one_name="Fay Fresh")
