@@ -26,6 +26,7 @@ AREAS = (
     "intervention",
     "aftercare",
     "consent",
+    "messages",
     "portal",
     "practice",
 )

@@ -27,6 +27,7 @@ from casework.intervention.models import (
     RehearsalTick,
     TeamMember,
 )
+from casework.messages.models import Message, MessageThread
 from casework.notes.models import (
     Addendum,
     Note,
@@ -56,6 +57,8 @@ __all__ = [
     "RehearsalItem",
     "RehearsalTick",
     "TeamMember",
+    "Message",
+    "MessageThread",
     "Addendum",
     "Note",
     "NoteHeadings",

@@ -26,6 +26,9 @@ class Tab:
     order: int
     # Every page of this blueprint lights the tab (a session page lights "Sessions").
     blueprint: str | None = None
+    # case -> a number shown beside the label (unread messages), 0 for none; a
+    # count only, since the tab bar is on every case page.
+    count: Callable[[Any], int] | None = None
 
     def is_current(self) -> bool:
         return request.endpoint == self.endpoint or (

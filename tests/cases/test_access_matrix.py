@@ -192,6 +192,15 @@ EXPECTED.update(
         },
     }
 )
+# Messages: the threads, one member's thread (the case's first contact), and an
+# empty reply, sent back to be written.
+EXPECTED.update(
+    {
+        "messages.index": STAFF_PAGE,
+        "messages.thread": STAFF_PAGE,
+        "messages.reply": STAFF_FORM_POST,
+    }
+)
 # Consent. The case has one consent of the loved one, awaiting signature.
 EXPECTED.update(
     {

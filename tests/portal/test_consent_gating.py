@@ -204,6 +204,11 @@ def route(endpoint: str, w) -> Gated | Own:
         "portal.consent_pdf": Own(
             "GET", f"/portal/consents/{w['own_consent'].id}.pdf", 200, ("My own counsellor",)
         ),
+        # The member's own correspondence with the practice: no consent is asked.
+        "portal.messages": Own("GET", "/portal/messages", 200, ("Write a message",)),
+        "portal.messages_post": Own(
+            "POST", "/portal/messages", 302, data={"body": "Fran asks: can we meet on Monday?"}
+        ),
     }[endpoint]
 
 
@@ -238,6 +243,8 @@ ENDPOINTS = [
     "portal.consent",
     "portal.consent_post",
     "portal.consent_pdf",
+    "portal.messages",
+    "portal.messages_post",
 ]
 
 

@@ -52,16 +52,19 @@ def test_home_shows_own_reading_with_progress_states_and_due_dates(family, assig
     db.session.commit()
     html = as_user(family["fran"]).get("/portal/").get_data(as_text=True)
     assert "Your reading" in html
-    assert "You have finished <strong>1 of 4</strong>" in html
+    # Progress is praised, and a date is a suggestion: no "Overdue", even when it has passed.
+    assert "You have read 1 of 4 — well done." in html
     assert '<progress class="reading-progress" max="4" value="1"' in html
     for a in (done, opened, waiting, late):
         assert escape(a.module_version.title) in html
         assert escape(a.module_version.summary) in html
         assert f'href="/portal/reading/{a.id}"' in html
-    assert html.count("Overdue") == 1
+    assert "Overdue" not in html and "badge-danger" not in html
+    assert html.count(f"Suggested by {late.due_on:%b} {late.due_on.day}") == 1
     assert html.count("Finished") == 1 and html.count("Started") == 1
     assert html.count("Not started yet") == 2
-    assert far_day(10).strftime("%A, %B %-d") in html
+    # The finished one says no date; the other two say the one they share.
+    assert html.count(f"Suggested by {far_day(10):%b} {far_day(10).day}") == 2
     # unfinished first: the finished one is listed last
     assert html.index(late.module_version.title) < html.index(done.module_version.title)
 
@@ -230,7 +233,7 @@ def test_the_finished_button_marks_it_finished_and_returns_home(family, assign, 
     db.session.expire_all()
     assert db.session.get(Assignment, a.id).state == "finished"
     home = client.get("/portal/").get_data(as_text=True)
-    assert "You have finished <strong>1 of 1</strong>" in home
+    assert "You have read it — well done." in home
     assert "Well done" in home
     reader = client.get(f"/portal/reading/{a.id}").get_data(as_text=True)
     assert "You finished this" in reader and "I’ve finished this" not in reader
