@@ -103,6 +103,8 @@ RECORDS = {
     "RecoveryCode": ("recovery code", MANY),
     "PrintedDocument": ("printed document", MANY),
     "AuditLog": ("audit log", ONE),
+    "Message": ("message", MANY),
+    "MessageThread": ("message thread", MANY),
 }
 
 # The pages whose opening is audited (object_type "page", object_id the
@@ -148,6 +150,11 @@ PAGES = {
     "notes.index": "the notes",
     "notes.new": "the new note form",
     "notes.for_session": "a session's note",
+    "notes.show": "a note",
+    "notes.edit": "a note's form",
+    "notes.print_one": "a note",
+    "messages.index": "the messages",
+    "messages.thread": "a message thread",
     "notes.print_all": "the notes",
     "notes.record_json": "the case record",
     "notes.record_pdf": "the case record",
@@ -223,7 +230,8 @@ def sentence(event: Event) -> Sentence:
         return Sentence(f"{who}'s calendar feed was fetched", True)
     if event.action == "export" and event.object_type in ("Consent", "Disclosure"):
         return _disclosure(who, event)
-    verb = VERBS.get(event.action)
+    verb = "sent" if (event.action, event.object_type) == ("create", "Message") else None
+    verb = verb or VERBS.get(event.action)
     thing, known = _thing(event)
     if verb is None:
         verb, known = event.action.replace("_", " "), False
