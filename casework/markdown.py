@@ -1,5 +1,7 @@
 """Markdown written by people becomes clean HTML: markdown-it-py, then nh3."""
 
+import html
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -52,6 +54,13 @@ def render(text: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+
+
+def typeset(text: str | None) -> str:
+    """Plain text with the typographer's quotes and dashes, still plain text
+    (for one-line fields such as a summary or a list of sources)."""
+    inline = _md.renderInline(text or "")
+    return html.unescape(nh3.clean(inline, tags=set(), strip_comments=True))
 
 
 def reading_minutes(text: str) -> int:

@@ -2,6 +2,7 @@
 re-disclosure statement come from the Jinja globals, casework.practice_text.)"""
 
 from casework.domain import sessions as session_rules
+from casework.markdown import typeset
 from casework.timeutil import to_local
 
 
@@ -42,9 +43,9 @@ def packet_context(packet, versions, *, case, sessions, practice: dict) -> dict:
             {
                 "anchor": f"m-{v.module.slug}",
                 "title": v.title,
-                "summary": v.summary,
+                "summary": typeset(v.summary),
                 "minutes": v.reading_minutes,
-                "sources": v.sources,
+                "sources": typeset(v.sources),
                 "html": v.body,
             }
             for v in versions
