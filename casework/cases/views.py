@@ -28,7 +28,7 @@ from casework.cases.models import PHASE_RANKS, Contact, FamilyCase
 from casework.domain import phases
 from casework.domain.phases import Phase
 from casework.extensions import db
-from casework.forms import Page, loaded_values, options, page_number
+from casework.forms import MAX_ID, Page, loaded_values, options, page_number, whole_number
 from casework.transaction import CONFLICTS, roll_back_conflict
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -508,7 +508,7 @@ def _reassign_conflict(case: FamilyCase, form: ReassignForm, staff):
         return names.get(user_id, "someone no longer on staff") if user_id else "None"
 
     def loaded(value: str | None) -> int | None:
-        return int(value) if (value or "").isascii() and (value or "").isdigit() else None
+        return whole_number(value, most=MAX_ID)
 
     theirs = [
         (label, name(before), name(now))
