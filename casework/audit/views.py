@@ -34,7 +34,7 @@ def _stripped(value):
 
 class AuditFilterForm(FilterForm):
     person = StringField(
-        "Person",
+        "Person (name or email)",
         validators=[Optional(), Length(max=254)],
         filters=[_stripped],
         render_kw={"list": "audit-people", "autocomplete": "off"},
