@@ -13,6 +13,7 @@ from casework.auth.models import Role
 from casework.extensions import db
 from casework.notes import service as notes_service
 from casework.timeutil import local_to_utc, local_today
+from tests.conftest import count_queries
 from tests.notes.conftest import contact_note
 
 SECRET = "Screening recorded with a detail only clinicians may read"
@@ -163,3 +164,22 @@ def test_the_notes_waiting_for_a_supervisor_are_audited_once_a_page(people, as_u
     assert count_events() == before + 1
     (event,) = list_events()
     assert event.object_id == "notes.queue" and event.cases_shown == [case.reference]
+
+
+def test_the_log_page_runs_the_same_queries_for_few_rows_or_many(people, factory, as_user):
+    client = as_user(people["admin"])
+
+    def statements() -> int:
+        client.get("/admin/audit/")  # warm: the signed-in user and the like
+        with count_queries(db.engine) as ran:
+            assert client.get("/admin/audit/").status_code == 200
+        return len(ran)
+
+    few = statements()
+    for n in range(40):
+        case = factory.case(people["owner"])
+        event = AuditEvent(actor_id=people["owner"].id, case_id=case.id, action="view")
+        event.object_type, event.object_id, event.ip = "page", "cases.overview", f"10.0.0.{n}"
+        db.session.add(event)
+    db.session.commit()
+    assert statements() == few
