@@ -12,7 +12,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from flask import url_for
 from sqlalchemy import func, select
+from werkzeug.routing import IntegerConverter
 
 from casework.aftercare import service as aftercare_service
 from casework.assessment.models import Assessment
@@ -70,6 +72,37 @@ def test_a_nul_in_a_fields_name_is_400(people, as_user):
     assert response.status_code == 400
     db.session.expire_all()
     assert len(db.session.get(FamilyCase, case.id).contacts) == before
+
+
+# ---- whole numbers in addresses -------------------------------------------------------------
+
+
+def test_every_id_in_an_address_beyond_its_column_is_404_never_500(app, people, as_user):
+    """2**31 is past PostgreSQL's integer, 2**63 past SQLite's: every route
+    with a whole number in its path, as each kind of user who may get past
+    its guard."""
+    clients = {who: as_user(people[who]) for who in ("supervisor", "admin", "family")}
+    others = {"ref": people["case"].reference, "outcome": "held", "step": "share"}
+    rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if any(isinstance(c, IntegerConverter) for c in rule._converters.values())
+    ]
+    assert len(rules) > 30
+    for big in (2**31, 2**63, 2**64):
+        for rule in rules:
+            args = {
+                name: big if isinstance(converter, IntegerConverter) else others.get(name, "x")
+                for name, converter in rule._converters.items()
+            }
+            with app.test_request_context():
+                url = url_for(rule.endpoint, **args)
+            method = "GET" if "GET" in rule.methods else "POST"
+            got = {
+                who: client.open(url, method=method).status_code for who, client in clients.items()
+            }
+            assert set(got.values()) <= {403, 404}, (url, got)
+            assert 404 in got.values(), (url, got)
 
 
 # ---- the JSON an edit page carries back --------------------------------------------------
