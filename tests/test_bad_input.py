@@ -23,7 +23,7 @@ from casework.education import service as education_service
 from casework.education.models import Packet
 from casework.extensions import db
 from casework.forms import FieldList, loaded_values, whole_number
-from casework.intervention.models import Placement
+from casework.intervention.models import Placement, TeamMember
 from casework.notes.models import Note, NoteSupervision
 from casework.timeutil import local_today
 
@@ -210,6 +210,26 @@ def test_packet_order_numbers_that_are_not_1_to_99_come_back_with_a_message(
     assert "Order numbers are whole numbers from 1 to 99." in body
     assert 'value="Our packet"' in body
     assert db.session.scalar(select(func.count()).select_from(Packet)) == 0
+
+
+@pytest.mark.parametrize("position", [*NOT_INT_DIGITS, "9" * 5000, str(2**63), "-1"])
+def test_a_team_members_reading_order_and_seat_must_be_1_to_50(people, as_user, position):
+    case = people["case"]
+    response = as_user(people["owner"]).post(
+        f"/cases/{case.reference}/intervention/members/new",
+        data={
+            "contact_id": "0",
+            "name": "Uncle Ray",
+            "role": "speaker",
+            "reading_order": position,
+            "seat": position,
+        },
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Not a valid integer value" in body or "From 1 to 50." in body
+    assert 'value="Uncle Ray"' in body
+    assert db.session.scalar(select(func.count()).select_from(TeamMember)) == 0
 
 
 @pytest.mark.parametrize("row", [*NOT_INT_DIGITS, "9" * 5000, "99999999999999999999"])
