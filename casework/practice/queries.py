@@ -5,19 +5,25 @@ the areas' own queries (notes to co-sign, follow-ups due)."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 
 from casework.auth.models import Role, User
-from casework.cases.models import Contact, FamilyCase
+from casework.cases.models import STATUSES, Contact, FamilyCase
 from casework.domain import practice as rules
-from casework.domain.phases import Phase
+from casework.domain.phases import OPEN_PHASES
 from casework.extensions import db
 from casework.scheduling.models import CaseSession
 from casework.timeutil import local_to_utc, local_today, utcnow
 
 LIMIT = 50  # each list shows at most this many; the oldest or soonest first
 
-OPEN = (FamilyCase.status != "closed", FamilyCase.phase != Phase.CLOSED.value)
+# Open cases, written as lists of values so that the indexes leading with
+# status (ix_cases_status_phase, the queues) answer them: at a practice with
+# years of history nearly every case is closed.
+OPEN = (
+    FamilyCase.status.in_([status for status in STATUSES if status != "closed"]),
+    FamilyCase.phase.in_([phase.value for phase in OPEN_PHASES]),
+)
 
 
 def _primary_contact_name():
@@ -72,7 +78,7 @@ def safety_without_plan() -> list[SafetyCase]:
     alert the assessment area keeps on the case."""
     rows = db.session.execute(
         select(FamilyCase.reference, FamilyCase.risk_flags)
-        .where(FamilyCase.safety_alert.is_(True), *OPEN)
+        .where(FamilyCase.safety_alert == true(), *OPEN)
         .order_by(FamilyCase.urgency_rank, FamilyCase.phase_entered_at, FamilyCase.id)
         .limit(LIMIT)
     )
