@@ -225,6 +225,15 @@ def test_schedule_and_contacts_share_a_page(library_packet):
     assert "Your upcoming sessions" in last and "Who to call" in last
 
 
+def test_a_short_letter_shares_the_contents_page(print_context):
+    context = packet_with(
+        [FIXED_MODULE], cover_letter="Dear Whitaker family,\r\n\r\nHere is your reading."
+    )
+    pages = page_texts(html_to_pdf(render_html("packet.html", context)))
+    assert "Contents" in pages[1] and "Here is your reading." in pages[1]
+    assert pages[2].startswith("Helping Without Enabling")
+
+
 # --- type --------------------------------------------------------------------
 
 
