@@ -1,4 +1,5 @@
 import json
+import re
 from collections import namedtuple
 from dataclasses import dataclass
 from functools import cache
@@ -30,6 +31,9 @@ from casework.domain.phases import Phase
 from casework.extensions import db
 from casework.forms import MAX_ID, Page, loaded_values, options, page_number, whole_number
 from casework.transaction import CONFLICTS, roll_back_conflict
+
+# A link to a case page, as the caseload's side panels print them.
+CASE_LINK = re.compile(r'href="/cases/(C-\d{4}-\d+)/')
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -224,9 +228,8 @@ def caseload():
             groups.append((item.phase_enum, []))
         groups[-1][1].append(item)
     shown = list({c.id: c for c in rows + alerts}.values())
-    record_list(c.reference for c in shown)  # the names on the page, one audit event
     outlook = sections.outlook(shown)
-    return render_template(
+    page_html = render_template(
         "cases/caseload.html",
         form=form,
         page=page,
@@ -238,6 +241,10 @@ def caseload():
         steps={c.id: outlook.next_step(c) for c in shown},
         panels=sections.caseload_panels(current_user),
     )
+    # The names on the page, one audit event: the rows, and the cases the side
+    # panels (week ahead, notes, follow-ups) link to.
+    record_list([*(c.reference for c in shown), *CASE_LINK.findall(page_html)])
+    return page_html
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -126,6 +126,24 @@ def test_the_caseload_and_its_search_are_audited_once_a_page(people, factory, as
     assert list_events()[-1].cases_shown == []
 
 
+def test_the_caseload_event_names_the_cases_its_side_panels_show(
+    people, factory, as_user, add_session
+):
+    """A search narrows the rows, but the week ahead still names another
+    family: the page's one event lists that case too."""
+    owner = people["owner"]
+    second = factory.case(owner, loved_one_name="Zelda Quinn")
+    add_session(people["case"])
+    client = as_user(owner)
+
+    page = client.get("/cases/?q=zelda").get_data(as_text=True)
+
+    assert people["case"].reference in page  # in the week ahead, not the rows
+    assert sorted(list_events()[-1].cases_shown) == sorted(
+        [second.reference, people["case"].reference]
+    )
+
+
 def test_the_calendar_is_audited_once_a_page(people, factory, as_user, add_session):
     owner = people["owner"]
     second = factory.case(owner, loved_one_name="Zelda Quinn")
