@@ -173,6 +173,20 @@ PAGES = {
     "portal.consents_page": "their consents",
 }
 
+# A case's areas, for a refused request that changes something (a POST to
+# any of the area's actions): "was refused a change to the notes of C-...".
+AREAS = {
+    "cases": "the case",
+    "scheduling": "the sessions",
+    "assessment": "the assessment",
+    "education": "the education",
+    "intervention": "the intervention plan",
+    "aftercare": "the support after the intervention",
+    "notes": "the notes",
+    "consent": "the consents",
+    "messages": "the messages",
+}
+
 # A list page audited as one event naming the cases it showed.
 LISTS = {
     "cases.caseload": "the caseload",
@@ -246,6 +260,9 @@ def _thing(event: Event) -> tuple[str, bool]:
     case = f" of {event.case}" if event.case else ""
     if event.object_type == "page":
         page, known = _page(event.object_id, PAGES)
+        area = (event.object_id or "").partition(".")[0]
+        if not known and area in AREAS:
+            page, known = f"a change to {AREAS[area]}", True
         return page + case, known
     if event.object_type == "FamilyCase" or (event.object_type is None and event.case):
         return f"case {event.case}" if event.case else "a case", event.case is not None

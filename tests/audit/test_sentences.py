@@ -64,6 +64,9 @@ def test_an_unknown_record_or_page_reads_but_is_marked_as_a_stand_in():
     assert odd.text == "Olivia Owner created widget part 3" and not odd.known
     page = sentence(Event("view", "Olivia Owner", object_type="page", object_id="zzz.page"))
     assert not page.known
+    refused = Event("access_denied", "Oscar Other", object_type="page", object_id="notes.cosign",
+                    case="C-2026-0001")  # fmt: skip
+    assert sentence(refused).text == "Oscar Other was refused a change to the notes of C-2026-0001"
 
 
 @pytest.mark.parametrize("action", list(Action))
@@ -103,6 +106,12 @@ def test_every_page_that_audits_its_opening_has_a_phrase(app):
         named.update(re.findall(r'object_id[=:"\s]+"([a-z_]+\.[a-z_]+)"', path.read_text()))
     assert "portal.home" in named
     assert sorted((case_pages | named) - set(PAGES)) == []
+    # A refused request names the page, or for an action the area it changes.
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/cases/<ref>"):
+            refused = Event("access_denied", "Oscar Other", object_type="page",
+                            object_id=rule.endpoint, case="C-2026-0001")  # fmt: skip
+            assert sentence(refused).known, rule.endpoint
     list_pages = {"cases.caseload", "scheduling.calendar", "notes.queue"}
     assert list_pages <= set(LISTS)
 
