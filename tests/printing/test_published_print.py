@@ -35,6 +35,7 @@ from casework.education import library
 from casework.education.packet import letter_paragraphs, packet_context
 from casework.printing import html_to_pdf, render_html
 from casework.printing.fetcher import STATIC_DIR
+from tests.conftest import login
 
 REFERENCE = Path(__file__).with_name("reference") / "packet-module-page.png"
 UPDATE_REFERENCE = os.environ.get("CASEWORK_UPDATE_PRINT_REFERENCE") == "1"
@@ -42,6 +43,7 @@ UPDATE_REFERENCE = os.environ.get("CASEWORK_UPDATE_PRINT_REFERENCE") == "1"
 # rasterising differs a little between machines; a moved line or a changed
 # margin costs several times this.
 REFERENCE_TOLERANCE = 1.5
+DEMO_PASSWORD = "demo-print-password-1"
 # A page that continues a chapter with fewer lines than this is a defect (a
 # stray list item, or the sources alone).
 MIN_LINES_ON_A_CONTINUED_PAGE = 8
@@ -395,22 +397,9 @@ def test_charts_print_in_the_embedded_font_only(print_context, tmp_path):
 
 @needs_poppler
 def test_every_page_has_ink_inside_its_margins(library_packet, print_context, tmp_path):
-    """Every page is drawn as a picture: none is blank, and nothing but the
-    cover reaches the outer 6 mm, where a printer would cut it off."""
-    documents = {"packet": library_packet.pdf, "charts": html_to_pdf(chart_document())}
-    for name, pdf in documents.items():
-        folder = tmp_path / name
-        folder.mkdir()
-        for number, path in enumerate(pictures(pdf, folder), start=1):
-            page = Image.open(path).convert("L")
-            ink = ImageChops.invert(page)
-            assert ink.getbbox() is not None, f"{name} page {number} is blank"
-            if name == "packet" and number == 1:
-                continue  # the cover is printed to the edge on purpose
-            edge = round(6 / 25.4 * 24)
-            inner = ink.crop((edge, edge, page.width - edge, page.height - edge))
-            total = ImageStat.Stat(ink).sum[0]
-            assert ImageStat.Stat(inner).sum[0] == total, f"{name} page {number} ink at the edge"
+    """Every page of the library packet and of a page of charts, as pictures."""
+    assert not ink_problems(library_packet.pdf, tmp_path / "packet", bleed_first=True)
+    assert not ink_problems(html_to_pdf(chart_document()), tmp_path / "charts")
 
 
 @needs_poppler
@@ -437,3 +426,83 @@ def test_module_page_matches_the_reference_picture(fixed_packet, tmp_path):
             f"(tolerance {REFERENCE_TOLERANCE}); see {failed}. If the change is wanted, "
             "regenerate with CASEWORK_UPDATE_PRINT_REFERENCE=1 and look at the picture."
         )
+
+
+def document_urls() -> dict[str, str]:
+    """One URL of each kind of printed document in the demo practice."""
+    from sqlalchemy import select
+
+    from casework.assessment.models import Screening
+    from casework.cases.models import FamilyCase
+    from casework.consent.models import Consent
+    from casework.education.models import Packet
+    from casework.extensions import db
+    from casework.intervention.models import InterventionPlan, TeamMember
+    from casework.notes.models import Note
+    from casework.scheduling.models import CaseSession
+
+    def first(model, *where) -> tuple[str, int]:
+        row = db.session.execute(
+            select(FamilyCase.reference, model.id)
+            .join(model, model.case_id == FamilyCase.id)
+            .where(*where)
+            .order_by(FamilyCase.id, model.id)
+            .limit(1)
+        ).first()
+        assert row is not None, model.__name__
+        return row
+
+    ref, packet_id = first(Packet)
+    session_ref, session_id = first(CaseSession, CaseSession.place_kind == "video")
+    member_ref, member_id = first(TeamMember, TeamMember.archived_at.is_(None))
+    consent_ref, consent_id = first(Consent)
+    assessed, noted, planned = first(Screening)[0], first(Note)[0], first(InterventionPlan)[0]
+    return {
+        "packet": f"/cases/{ref}/packets/{packet_id}.pdf",
+        "handout": f"/cases/{session_ref}/sessions/{session_id}/handout.pdf",
+        "assessment summary": f"/cases/{assessed}/assessment/summary.pdf",
+        "notes": f"/cases/{noted}/notes.pdf",
+        "record": f"/cases/{noted}/record.pdf",
+        "run sheet": f"/cases/{planned}/intervention/run-sheet.pdf",
+        "letter sheet": f"/cases/{member_ref}/intervention/members/{member_id}/letter.pdf",
+        "consent form": f"/cases/{consent_ref}/consents/{consent_id}/form.pdf",
+        "consent accounting": f"/cases/{consent_ref}/consents/accounting.pdf",
+    }
+
+
+def ink_problems(pdf: bytes, folder: Path, *, bleed_first: bool = False) -> list[str]:
+    """Each page drawn as a picture: blank pages, and ink in the outer 6 mm
+    (where a printer cuts it off; the packet's cover is printed to the edge)."""
+    folder.mkdir()
+    problems = []
+    for number, path in enumerate(pictures(pdf, folder), start=1):
+        ink = ImageChops.invert(Image.open(path).convert("L"))
+        if ink.getbbox() is None:
+            problems.append(f"page {number} is blank")
+            continue
+        if bleed_first and number == 1:
+            continue
+        edge = round(6 / 25.4 * 24)
+        inner = ink.crop((edge, edge, ink.width - edge, ink.height - edge))
+        if ImageStat.Stat(inner).sum[0] != ImageStat.Stat(ink).sum[0]:
+            problems.append(f"page {number} has ink at the edge")
+    return problems
+
+
+@needs_poppler
+def test_every_kind_of_printed_document_reads_and_looks_printed(app, seed_demo, client, tmp_path):
+    seed_demo(DEMO_PASSWORD)
+    assert login(client, "supervisor@example.org", DEMO_PASSWORD).status_code == 302
+    for name, url in document_urls().items():
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype == "application/pdf", name
+        texts = page_texts(response.data)
+        assert all(lines_of(t) for t in texts), f"{name}: a page without text"
+        assert "Page 1 of" in texts[0], name
+        info = pdfinfo(response.data, tmp_path)
+        assert info["Tagged"] == "yes" and info["Title"], f"{name}: {info}"
+        folder = tmp_path / name.replace(" ", "-")
+        problems = ink_problems(response.data, folder, bleed_first=name == "packet")
+        assert not problems, f"{name}: {problems}"
+        if name == "handout":  # a video call: nothing about parking
+            assert "park" not in " ".join(texts).lower()
