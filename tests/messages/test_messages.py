@@ -11,7 +11,7 @@ from casework.audit.models import AuditEvent
 from casework.domain.messages import MAX_BODY
 from casework.extensions import db
 from casework.messages.models import Message
-from tests.conftest import login
+from tests.conftest import PASSWORD, login
 
 FRAN_WORDS = "Dad slept at home last night.\nCan we talk on Thursday?"
 SAM_WORDS = "Sam asks privately: is the rehearsal still on?"
@@ -183,3 +183,23 @@ def test_staff_cannot_write_to_a_contact_without_a_portal_account(family, client
     assert "has no portal account" in page and "Send message" not in page
     assert owner.post(staff_thread(case, plain), data={"body": "Hello"}).status_code == 409
     assert db.session.scalars(select(Message)).all() == []
+
+
+def test_a_message_without_the_forms_csrf_token_is_refused(make_app_with, family):
+    app = make_app_with(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/login",
+        data={"email": family["fran"].email, "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    refused = client.post("/portal/messages", data={"body": "No token here"})
+    assert refused.status_code == 400
+    assert db.session.scalars(select(Message)).all() == []
+    form = client.get("/portal/messages").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    sent = client.post("/portal/messages", data={"body": "With its token", "csrf_token": token})
+    assert sent.status_code == 302
+    assert [m.body for m in db.session.scalars(select(Message))] == ["With its token"]
