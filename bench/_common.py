@@ -73,26 +73,29 @@ def sign_in(app, email: str):
     client = app.test_client()
     response = client.post("/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302, response.status_code
-    if response.headers["Location"] == "/login/code":  # the demo's staff use two-factor
-        response = client.post("/login/code", data={"code": _fresh_demo_code(app, email)})
+    if response.headers["Location"] == "/login/code":  # staff sign in with two-factor
+        response = client.post("/login/code", data={"code": _fresh_code(app, email)})
         assert response.status_code == 302, response.status_code
+    assert not response.headers["Location"].startswith("/login"), "not signed in"
     return client
 
 
-def _fresh_demo_code(app, email: str) -> str:
-    """The demo app's code now, forgetting the last one used so that a bench
-    may sign the same account in twice within one 30-second step."""
+def _fresh_code(app, email: str) -> str:
+    """The code the account's authenticator app shows now (the demo's staff
+    share the demo's secret, the bench's its own: workload.TOTP_SECRET),
+    forgetting the last one used so that a bench may sign the same account
+    in twice within one 30-second step."""
+    import pyotp
     from sqlalchemy import select
 
     from casework.auth.models import User
-    from casework.demo.sign_in import current_code
     from casework.extensions import db
 
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
         user.totp_last_step = None
         db.session.commit()
-    return current_code()[0]
+        return pyotp.TOTP(user.totp_secret).now()
 
 
 def timed(fn: Callable[[], object]) -> float:

@@ -7,11 +7,13 @@ sessions, screenings and timeline events. Nothing here commits.
 
 from datetime import date, timedelta
 
+import pyotp
 from argon2 import PasswordHasher
 from sqlalchemy import insert, select
 
 from casework.audit.models import Action, AuditEvent
 from casework.auth.models import User
+from casework.auth.two_factor import enrol_with_known_secret
 from casework.cases.models import Contact, FamilyCase
 from casework.cases.service import reserve_references
 from casework.domain import instruments
@@ -20,6 +22,9 @@ from casework.scheduling.models import CaseSession
 from casework.timeutil import utcnow
 
 PASSWORD = "bench-password"
+# Staff sign in with a second factor: the bench's staff accounts share an
+# authenticator secret, made afresh for each run (bench._common.sign_in).
+TOTP_SECRET = pyotp.random_base32()
 # Still argon2id, at the lightest cost: signing in is not what is measured.
 _LIGHT = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
@@ -35,6 +40,8 @@ def staff(email: str = "bench@example.org", role: str = "interventionist") -> Us
         role=role,
         password_hash=_LIGHT.hash(PASSWORD),
     )
+    if user.is_staff:
+        enrol_with_known_secret(user, TOTP_SECRET)
     db.session.add(user)
     db.session.flush()
     return user

@@ -59,58 +59,69 @@ def readiness_facts(
 
 @cache
 def _facts_statement(intervention_phase_only: bool) -> Select:
-    """Built once per process (for each kind): the case ids go in as a parameter."""
-    member = and_(TeamMember.case_id == FamilyCase.id, TeamMember.archived_at.is_(None))
-    speaking = and_(
-        member, TeamMember.role.in_(rules.SPEAKING_ROLES), TeamMember.attends_day.is_(True)
+    """Built once per process (for each kind), of the tables' own columns (a
+    plain statement, which costs half what the same through the ORM's column
+    machinery does): the case ids go in as a parameter."""
+    cases, members, letters = FamilyCase.__table__, TeamMember.__table__, Letter.__table__
+    items_, ticks, plans = (
+        RehearsalItem.__table__,
+        RehearsalTick.__table__,
+        InterventionPlan.__table__,
     )
-    speakers = select(func.count()).where(speaking).correlate(FamilyCase).scalar_subquery()
+    sessions, placements = CaseSession.__table__, Placement.__table__
+    member = and_(members.c.case_id == cases.c.id, members.c.archived_at.is_(None))
+    speaking = and_(
+        member, members.c.role.in_(rules.SPEAKING_ROLES), members.c.attends_day.is_(True)
+    )
+    speakers = select(func.count()).where(speaking).correlate(cases).scalar_subquery()
     final_letters = (
         select(func.count())
-        .select_from(TeamMember)
-        .join(Letter, Letter.member_id == TeamMember.id)
-        .where(speaking, Letter.status == "final")
-        .correlate(FamilyCase)
+        .select_from(members)
+        .join(letters, letters.c.member_id == members.c.id)
+        .where(speaking, letters.c.status == "final")
+        .correlate(cases)
         .scalar_subquery()
     )
-    member_chair = exists().where(member, TeamMember.role == "chair").correlate(FamilyCase)
-    items = select(func.count()).where(RehearsalItem.active.is_(True)).scalar_subquery()
+    member_chair = exists().where(member, members.c.role == "chair").correlate(cases)
+    items = select(func.count()).where(items_.c.active.is_(True)).scalar_subquery()
     ticked = (
         select(func.count())
-        .select_from(RehearsalTick)
-        .join(RehearsalItem, RehearsalItem.id == RehearsalTick.item_id)
-        .where(RehearsalTick.case_id == FamilyCase.id, RehearsalItem.active.is_(True))
-        .correlate(FamilyCase)
+        .select_from(ticks)
+        .join(items_, items_.c.id == ticks.c.item_id)
+        .where(ticks.c.case_id == cases.c.id, items_.c.active.is_(True))
+        .correlate(cases)
         .scalar_subquery()
     )
     return (
         select(
-            FamilyCase.id,
-            FamilyCase.safety_alert,
-            FamilyCase.risk_flags,
-            CaseSession.starts_at,
-            InterventionPlan.chair_user_id,
+            cases.c.id,
+            cases.c.safety_alert,
+            cases.c.risk_flags,
+            sessions.c.starts_at,
+            plans.c.chair_user_id,
             member_chair.label("member_chair"),
             speakers.label("speakers"),
             final_letters.label("final_letters"),
-            Placement.id.label("placement_id"),
-            Placement.level,
-            Placement.bed_held_until,
-            Placement.insurance_verified_by,
-            Placement.insurance_verified_on,
-            Placement.transport_driver,
-            Placement.transport_companion,
+            placements.c.id.label("placement_id"),
+            placements.c.level,
+            placements.c.bed_held_until,
+            placements.c.insurance_verified_by,
+            placements.c.insurance_verified_on,
+            placements.c.transport_driver,
+            placements.c.transport_companion,
             items.label("items"),
             ticked.label("ticked"),
         )
-        .outerjoin(InterventionPlan, InterventionPlan.case_id == FamilyCase.id)
+        .outerjoin(plans, plans.c.case_id == cases.c.id)
         .outerjoin(
-            CaseSession,
-            and_(CaseSession.id == InterventionPlan.session_id, CaseSession.status != "cancelled"),
+            sessions,
+            and_(sessions.c.id == plans.c.session_id, sessions.c.status != "cancelled"),
         )
-        .outerjoin(Placement, and_(Placement.case_id == FamilyCase.id, Placement.chosen.is_(True)))
+        .outerjoin(
+            placements, and_(placements.c.case_id == cases.c.id, placements.c.chosen.is_(True))
+        )
         .where(
-            FamilyCase.id.in_(bindparam("case_ids", expanding=True)),
-            FamilyCase.phase == Phase.INTERVENTION.value if intervention_phase_only else true(),
+            cases.c.id.in_(bindparam("case_ids", expanding=True)),
+            cases.c.phase == Phase.INTERVENTION.value if intervention_phase_only else true(),
         )
     )

@@ -5,8 +5,9 @@ whatever the number of notes."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import raiseload
 
 from casework.auth.models import User
@@ -124,31 +125,39 @@ class LateNote:
     note_id: int | None
 
 
+@cache
+def _late_notes_statement() -> Select:
+    sessions, notes = CaseSession.__table__, Note.__table__
+    return (
+        select(
+            sessions.c.case_id,
+            sessions.c.id,
+            sessions.c.kind,
+            sessions.c.title,
+            sessions.c.starts_at,
+            sessions.c.duration_minutes,
+            notes.c.id.label("note_id"),
+        )
+        .outerjoin(notes, notes.c.session_id == sessions.c.id)
+        .where(
+            sessions.c.case_id.in_(bindparam("case_ids", expanding=True)),
+            sessions.c.status == "held",
+            # Started a day ago at least; the exact end is checked below.
+            sessions.c.starts_at <= bindparam("cutoff"),
+            or_(notes.c.id.is_(None), notes.c.status == rules.DRAFT),
+        )
+        .order_by(sessions.c.case_id, sessions.c.starts_at)
+    )
+
+
 def late_notes(case_ids: list[int], now: datetime | None = None) -> dict[int, LateNote]:
     """Per case, the first held session more than a day past without a signed note."""
     if not case_ids:
         return {}
     now = now or utcnow()
-    cutoff = now - rules.NOTE_DUE_AFTER
     rows = db.session.execute(
-        select(
-            CaseSession.case_id,
-            CaseSession.id,
-            CaseSession.kind,
-            CaseSession.title,
-            CaseSession.starts_at,
-            CaseSession.duration_minutes,
-            Note.id.label("note_id"),
-        )
-        .outerjoin(Note, Note.session_id == CaseSession.id)
-        .where(
-            CaseSession.case_id.in_(case_ids),
-            CaseSession.status == "held",
-            # Started a day ago at least; the exact end is checked below.
-            CaseSession.starts_at <= cutoff,
-            or_(Note.id.is_(None), Note.status == rules.DRAFT),
-        )
-        .order_by(CaseSession.case_id, CaseSession.starts_at)
+        _late_notes_statement(),
+        {"case_ids": list(case_ids), "cutoff": now - rules.NOTE_DUE_AFTER},
     )
     found: dict[int, LateNote] = {}
     for r in rows:
@@ -173,59 +182,83 @@ class QueueRow:
     since: datetime | None
 
 
-def _queue(*where, limit: int = 50) -> list[QueueRow]:
-    rows = db.session.execute(
+@cache
+def _queue_statement(narrowed_by: str) -> Select:
+    """A queue's statement, built once for each queue (`narrowed_by`): its
+    values (the author, how many) go in as parameters."""
+    notes, cases, users = Note.__table__, FamilyCase.__table__, User.__table__
+    since = func.coalesce(notes.c.signed_at, notes.c.draft_saved_at)
+    where = {
+        "drafts": (notes.c.author_id == bindparam("author_id"), notes.c.status == rules.DRAFT),
+        "cosign": (notes.c.status == rules.AWAITING_COSIGN,),
+        "review": (
+            notes.c.status == rules.SIGNED,
+            notes.c.reviewed_at.is_(None),
+            notes.c.author_id.in_(_reviewed_authors()),
+        ),
+    }[narrowed_by]
+    return (
         select(
-            Note.id,
-            FamilyCase.reference,
-            FamilyCase.loved_one_name,
-            Note.kind,
-            Note.occurred_at,
-            User.name,
-            Note.status,
-            func.coalesce(Note.signed_at, Note.draft_saved_at).label("since"),
+            notes.c.id,
+            cases.c.reference,
+            cases.c.loved_one_name,
+            notes.c.kind,
+            notes.c.occurred_at,
+            users.c.name,
+            notes.c.status,
+            since.label("since"),
         )
-        .join(FamilyCase, FamilyCase.id == Note.case_id)
-        .join(User, User.id == Note.author_id)
+        .join(cases, cases.c.id == notes.c.case_id)
+        .join(users, users.c.id == notes.c.author_id)
         .where(*where)
-        .order_by(func.coalesce(Note.signed_at, Note.draft_saved_at), Note.id)
-        .limit(limit)
+        .order_by(since, notes.c.id)
+        .limit(bindparam("limit"))
     )
+
+
+def _reviewed_authors() -> Select:
+    """Authors whose signed notes a supervisor reviews."""
+    supervision = NoteSupervision.__table__
+    return select(supervision.c.user_id).where(supervision.c.mode == "review")
+
+
+def _queue(narrowed_by: str, limit: int, **values) -> list[QueueRow]:
+    rows = db.session.execute(_queue_statement(narrowed_by), {"limit": limit, **values})
     return [QueueRow(*r) for r in rows]
 
 
 def awaiting_cosign(limit: int = 50) -> list[QueueRow]:
-    return _queue(Note.status == rules.AWAITING_COSIGN, limit=limit)
+    return _queue("cosign", limit)
 
 
 def awaiting_review(limit: int = 50) -> list[QueueRow]:
-    return _queue(
-        Note.status == rules.SIGNED,
-        Note.reviewed_at.is_(None),
-        Note.author_id.in_(select(NoteSupervision.user_id).where(NoteSupervision.mode == "review")),
-        limit=limit,
-    )
+    return _queue("review", limit)
+
+
+@cache
+def _supervision_counts_statement() -> Select:
+    notes = Note.__table__
+    return select(
+        func.count().filter(notes.c.status == rules.AWAITING_COSIGN),
+        func.count().filter(
+            and_(
+                notes.c.status == rules.SIGNED,
+                notes.c.reviewed_at.is_(None),
+                notes.c.author_id.in_(_reviewed_authors()),
+            )
+        ),
+    ).where(notes.c.status.in_((rules.AWAITING_COSIGN, rules.SIGNED)))
 
 
 def supervision_counts() -> tuple[int, int]:
     """(awaiting co-signature, awaiting review): the supervisor's navigation count."""
-    reviewed = Note.author_id.in_(
-        select(NoteSupervision.user_id).where(NoteSupervision.mode == "review")
-    )
-    row = db.session.execute(
-        select(
-            func.count().filter(Note.status == rules.AWAITING_COSIGN),
-            func.count().filter(
-                and_(Note.status == rules.SIGNED, Note.reviewed_at.is_(None), reviewed)
-            ),
-        ).where(Note.status.in_((rules.AWAITING_COSIGN, rules.SIGNED)))
-    ).one()
+    row = db.session.execute(_supervision_counts_statement()).one()
     return row[0], row[1]
 
 
 def drafts_of(user_id: int, limit: int = 20) -> list[QueueRow]:
     """The user's own notes still to sign (returned ones first)."""
-    return _queue(Note.author_id == user_id, Note.status == rules.DRAFT, limit=limit)
+    return _queue("drafts", limit, author_id=user_id)
 
 
 @dataclass(frozen=True)
@@ -238,26 +271,32 @@ class ToWrite:
     starts_at: datetime
 
 
+@cache
+def _to_write_statement() -> Select:
+    sessions, cases, notes = CaseSession.__table__, FamilyCase.__table__, Note.__table__
+    return (
+        select(
+            sessions.c.id,
+            cases.c.reference,
+            cases.c.loved_one_name,
+            sessions.c.kind,
+            sessions.c.title,
+            sessions.c.starts_at,
+        )
+        .join(cases, cases.c.id == sessions.c.case_id)
+        .outerjoin(notes, notes.c.session_id == sessions.c.id)
+        .where(
+            sessions.c.lead_id == bindparam("user_id"),
+            sessions.c.status == "held",
+            cases.c.status != "closed",
+            notes.c.id.is_(None),
+        )
+        .order_by(sessions.c.starts_at)
+        .limit(bindparam("limit"))
+    )
+
+
 def sessions_to_write(user_id: int, limit: int = 20) -> list[ToWrite]:
     """Held sessions the user led on open cases that have no note yet."""
-    rows = db.session.execute(
-        select(
-            CaseSession.id,
-            FamilyCase.reference,
-            FamilyCase.loved_one_name,
-            CaseSession.kind,
-            CaseSession.title,
-            CaseSession.starts_at,
-        )
-        .join(FamilyCase, FamilyCase.id == CaseSession.case_id)
-        .outerjoin(Note, Note.session_id == CaseSession.id)
-        .where(
-            CaseSession.lead_id == user_id,
-            CaseSession.status == "held",
-            FamilyCase.status != "closed",
-            Note.id.is_(None),
-        )
-        .order_by(CaseSession.starts_at)
-        .limit(limit)
-    )
+    rows = db.session.execute(_to_write_statement(), {"user_id": user_id, "limit": limit})
     return [ToWrite(*r) for r in rows]

@@ -38,37 +38,32 @@ def cases_with_upcoming(case_ids: list[int]) -> set[int]:
 
 
 # A next step or the overview's line needs these of a case's next session.
-NEXT_SESSION_COLUMNS = (
-    CaseSession.id,
-    CaseSession.case_id,
-    CaseSession.kind,
-    CaseSession.title,
-    CaseSession.starts_at,
-)
+NEXT_SESSION_COLUMNS = ("id", "case_id", "kind", "title", "starts_at")
 
 
 @cache
 def _next_sessions_statement() -> Select:
-    """Built once: the case ids and the time go in as parameters."""
+    """Built once, of the table's own columns (a plain statement costs half
+    what the same through the ORM's column machinery does): the case ids and
+    the time go in as parameters."""
+    sessions = CaseSession.__table__
     ranked = (
         select(
-            CaseSession.id,
+            sessions.c.id,
             func.row_number()
-            .over(
-                partition_by=CaseSession.case_id, order_by=(CaseSession.starts_at, CaseSession.id)
-            )
+            .over(partition_by=sessions.c.case_id, order_by=(sessions.c.starts_at, sessions.c.id))
             .label("n"),
         )
         .where(
-            CaseSession.status == "scheduled",
-            CaseSession.starts_at >= bindparam("now"),
-            CaseSession.case_id.in_(bindparam("case_ids", expanding=True)),
+            sessions.c.status == "scheduled",
+            sessions.c.starts_at >= bindparam("now"),
+            sessions.c.case_id.in_(bindparam("case_ids", expanding=True)),
         )
         .subquery()
     )
     return (
-        select(*NEXT_SESSION_COLUMNS)
-        .join(ranked, ranked.c.id == CaseSession.id)
+        select(*(sessions.c[name] for name in NEXT_SESSION_COLUMNS))
+        .join(ranked, ranked.c.id == sessions.c.id)
         .where(ranked.c.n == 1)
     )
 
@@ -86,12 +81,13 @@ def next_sessions(case_ids: list[int]) -> dict[int, Row]:
 
 @cache
 def _held_kinds_statement() -> Select:
+    sessions = CaseSession.__table__
     return (
-        select(CaseSession.case_id, CaseSession.kind)
+        select(sessions.c.case_id, sessions.c.kind)
         .distinct()
         .where(
-            CaseSession.case_id.in_(bindparam("case_ids", expanding=True)),
-            CaseSession.status == "held",
+            sessions.c.case_id.in_(bindparam("case_ids", expanding=True)),
+            sessions.c.status == "held",
         )
     )
 
