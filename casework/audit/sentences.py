@@ -258,6 +258,8 @@ def sentence(event: Event) -> Sentence:
 def _thing(event: Event) -> tuple[str, bool]:
     """The record an event is about, with its case: "note 41 of C-2026-0009"."""
     case = f" of {event.case}" if event.case else ""
+    if event.object_type == "page" and (event.object_id or "").startswith("portal."):
+        return _page(event.object_id, PAGES)  # a member's own case: the page says "their"
     if event.object_type == "page":
         page, known = _page(event.object_id, PAGES)
         area = (event.object_id or "").partition(".")[0]

@@ -104,6 +104,16 @@ def index():
     return render_template("audit/index.html", form=form, page=page)
 
 
+def _filtered_by(form: AuditFilterForm) -> str:
+    """The filter of an export, for its own event: names, references, days."""
+    parts = [
+        f"{f.label.text.split(' (')[0].lower()} {f.data}"
+        for f in (form.person, form.case, form.action, form.since, form.until)
+        if f.data
+    ]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 @bp.get("/export.csv")
 @admin_required
 def export_csv():
@@ -121,7 +131,8 @@ def export_csv():
     record(
         Action.EXPORT,
         object_type="AuditLog",
-        summary=f"Audit log exported: {len(rows)} event{'' if len(rows) == 1 else 's'}",
+        summary=f"Audit log exported: {len(rows)} event{'' if len(rows) == 1 else 's'}"
+        + _filtered_by(form),
     )
     name = "audit-log-" + re.sub(r"[^0-9-]", "", date.today().isoformat()) + ".csv"
     return Response(

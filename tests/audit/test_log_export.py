@@ -5,6 +5,7 @@ one query, and the download is itself an event in the log."""
 
 import csv
 import io
+import re
 from datetime import datetime
 
 import pytest
@@ -103,6 +104,13 @@ def test_the_export_is_audited_and_names_no_one_it_contains(people, as_user, log
     ).first()
     assert event.actor_id == admin.id and event.object_type == "AuditLog"
     assert event.case_id is None
+    assert re.fullmatch(r"Audit log exported: \d+ events", event.summary)
+    client.get(
+        "/admin/audit/export.csv", query_string={"person": "Olivia Owner", "since": "2024-05-01"}
+    )
+    db.session.expire_all()
+    last = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert last.summary == "Audit log exported: 1 event (person Olivia Owner, from 2024-05-01)"
     # The log shows it like any other event.
     page = client.get("/admin/audit/?action=export").get_data(as_text=True)
     assert f"{admin.name} exported the audit log" in page

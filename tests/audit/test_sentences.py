@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2] / "casework"
          "Olivia Owner exported the case record of C-2026-0012"),
         (Event("view", "Fran Family", family=True, object_type="page", object_id="portal.home",
                case="C-2026-0001"),
-         "Fran Family viewed their sessions of C-2026-0001 (portal)"),
+         "Fran Family viewed their sessions (portal)"),
         (Event("list", "Jordan Reyes", object_type="page", object_id="cases.caseload", shown=25),
          "Jordan Reyes viewed the caseload (25 cases)"),
         (Event("sign", "Olivia Owner", object_type="Note", object_id="41", case="C-2026-0003"),
