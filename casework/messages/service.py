@@ -1,7 +1,9 @@
 """Writing and reading messages. Every read and write is audited, naming the
 thread and never what a message says; nothing here commits."""
 
-from sqlalchemy import func, select, update
+from functools import cache
+
+from sqlalchemy import bindparam, func, select, update
 
 from casework.audit.models import Action
 from casework.audit.service import record
@@ -106,19 +108,27 @@ def open_thread(contact: Contact, *, by_family: bool) -> list[Message]:
 # ---- unread counts: numbers only -------------------------------------------------------
 
 
+@cache
+def _unread_statement():
+    """Built once, of the table's own columns (the caseload and every case
+    page run it): the case ids go in as a parameter."""
+    messages = Message.__table__
+    return (
+        select(messages.c.case_id, func.count())
+        .where(
+            messages.c.case_id.in_(bindparam("case_ids", expanding=True)),
+            messages.c.from_family.is_(True),
+            messages.c.read_at.is_(None),
+        )
+        .group_by(messages.c.case_id)
+    )
+
+
 def unread_for_staff(case_ids: list[int]) -> dict[int, int]:
     """Each case's messages from the family that no staff member has opened, one query."""
     if not case_ids:
         return {}
-    rows = db.session.execute(
-        select(Message.case_id, func.count())
-        .where(
-            Message.case_id.in_(case_ids),
-            Message.from_family.is_(True),
-            Message.read_at.is_(None),
-        )
-        .group_by(Message.case_id)
-    )
+    rows = db.session.execute(_unread_statement(), {"case_ids": list(case_ids)})
     return {case_id: count for case_id, count in rows}
 
 
