@@ -276,7 +276,8 @@ def test_english_words_are_hyphenated_at_line_ends(library_packet):
 def test_hyphenation_splits_a_long_word_in_a_narrow_column(print_context):
     html = (
         '<!doctype html><html lang="en"><head><title>t</title>'
-        '<link rel="stylesheet" href="/static/css/print-base.css"></head><body>'
+        '<link rel="stylesheet" href="/static/css/print-base.css">'
+        '<link rel="stylesheet" href="/static/css/print-packet.css"></head><body>'
         '<p style="width: 20mm">Understanding responsibilities unquestionably</p></body></html>'
     )
     text = page_texts(html_to_pdf(html))[0]
