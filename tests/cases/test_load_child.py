@@ -70,6 +70,8 @@ CHILD_ROUTES = {
     "consent.record_signed": "consent_id",
     "consent.revoke": "consent_id",
     "consent.record_event": "consent_id",
+    "messages.thread": "contact_id",
+    "messages.reply": "contact_id",
 }
 OUT_OF_RANGE = [0, -1, 2**31, 2**63 - 1, 2**63, 2**64]
 
