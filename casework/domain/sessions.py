@@ -33,6 +33,32 @@ STATUSES = {
 
 PLACES = {"in_person": "In person", "video": "Video call", "phone": "Phone call"}
 
+# The session a case in each phase usually needs next: the schedule form's default.
+KIND_FOR_PHASE = {
+    "scheduling": "first_call",
+    "assessment": "assessment_interview",
+    "education": "family_education",
+    "intervention": "rehearsal",
+    "aftercare": "follow_up",
+    "closed": "other",
+}
+
+
+def default_kind(phase: str) -> str:
+    return KIND_FOR_PHASE.get(phase, "other")
+
+
+def video_link(place_kind: str, place: str | None) -> str | None:
+    """The address to join a video call, when the place typed is a web
+    address (http or https only: never a script or another scheme)."""
+    if place_kind != "video" or not place:
+        return None
+    address = place.strip()
+    scheme, _, rest = address.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest or any(c.isspace() for c in address):
+        return None
+    return address
+
 # What each kind of session is for, in the family's words (printed on handouts).
 PURPOSE = {
     "first_call": "We get to know your family, hear what is happening, and talk about how "

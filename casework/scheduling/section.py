@@ -94,6 +94,7 @@ def init_app(app) -> None:
         session_kinds=sessions.KINDS,
         session_statuses=sessions.STATUSES,
         place_labels=sessions.PLACES,
+        video_link=sessions.video_link,
     )
     sections.register(
         app,

@@ -131,9 +131,8 @@ def new(ref):
     _form_choices(form, case)
     clashes = []
     if request.method == "GET":
-        form.kind.data = (
-            request.args.get("kind") if request.args.get("kind") in rules.KINDS else "first_call"
-        )
+        asked = request.args.get("kind")
+        form.kind.data = asked if asked in rules.KINDS else rules.default_kind(case.phase)
         form.contacts.data = [c.id for c in case.active_contacts if c.is_primary]
     elif form.validate_on_submit():
         try:
