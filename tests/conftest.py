@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from flask import g, has_app_context
@@ -161,6 +162,8 @@ def database_url(db_kind, database_template, shared_sqlite_path, reset_engine):
         with reset_engine.begin() as conn:
             conn.exec_driver_sql(_reset_script())
         return database_template
+    for log in ("-wal", "-shm"):  # the app's write-ahead log (casework.database), if left
+        Path(f"{shared_sqlite_path}{log}").unlink(missing_ok=True)
     shutil.copy(database_template, shared_sqlite_path)
     return f"sqlite:///{shared_sqlite_path}"
 
