@@ -9,9 +9,10 @@ outlook already asked (kept in `flask.g` for the request).
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from flask import g, url_for
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, or_, select
 
 from casework.auth.models import User
 from casework.cases import sections
@@ -39,19 +40,40 @@ class Gap:
     name: str
 
 
-def _covered(today):
-    """A family-involvement consent of the loved one, in effect today, names the contact."""
+def _covered(contacts, today):
+    """A family-involvement consent of the loved one, in effect `today`, names the contact."""
+    consents, kinds = Consent.__table__, ConsentKind.__table__
     return exists().where(
-        consent_recipients.c.contact_id == Contact.id,
-        Consent.id == consent_recipients.c.consent_id,
-        ConsentKind.id == Consent.kind_id,
-        ConsentKind.code == Kind.FAMILY_INVOLVEMENT.value,
-        Consent.case_id == Contact.case_id,
-        Consent.subject_contact_id.is_(None),
-        Consent.signed_at.is_not(None),
-        Consent.revoked_at.is_(None),
-        or_(Consent.expires_on.is_(None), Consent.expires_on >= today),
-        or_(Consent.event_occurred_on.is_(None), Consent.event_occurred_on > today),
+        consent_recipients.c.contact_id == contacts.c.id,
+        consents.c.id == consent_recipients.c.consent_id,
+        kinds.c.id == consents.c.kind_id,
+        kinds.c.code == Kind.FAMILY_INVOLVEMENT.value,
+        consents.c.case_id == contacts.c.case_id,
+        consents.c.subject_contact_id.is_(None),
+        consents.c.signed_at.is_not(None),
+        consents.c.revoked_at.is_(None),
+        or_(consents.c.expires_on.is_(None), consents.c.expires_on >= today),
+        or_(consents.c.event_occurred_on.is_(None), consents.c.event_occurred_on > today),
+    )
+
+
+@cache
+def _gaps_statement() -> Select:
+    """Built once, of the tables' own columns (a plain statement costs half
+    what the same through the ORM's column machinery does): the case ids and
+    the day go in as parameters."""
+    contacts, users, members = Contact.__table__, User.__table__, TeamMember.__table__
+    on_portal = exists().where(users.c.id == contacts.c.user_id, users.c.active.is_(True))
+    on_team = exists().where(members.c.contact_id == contacts.c.id, members.c.archived_at.is_(None))
+    return (
+        select(contacts.c.id, contacts.c.case_id, contacts.c.name)
+        .where(
+            contacts.c.case_id.in_(bindparam("case_ids", expanding=True)),
+            contacts.c.archived_at.is_(None),
+            or_(and_(contacts.c.user_id.is_not(None), on_portal), on_team),
+            ~_covered(contacts, bindparam("today")),
+        )
+        .order_by(contacts.c.case_id, contacts.c.id)
     )
 
 
@@ -60,20 +82,9 @@ def facts(case_ids: list[int]) -> dict[int, list[Gap]]:
     kept = g.setdefault(_KEPT, {})
     wanted = [i for i in case_ids if i not in kept]
     if wanted:
-        on_portal = exists().where(User.id == Contact.user_id, User.active.is_(True))
-        on_team = exists().where(
-            TeamMember.contact_id == Contact.id, TeamMember.archived_at.is_(None)
-        )
         found: dict[int, list[Gap]] = {i: [] for i in wanted}
         for row in db.session.execute(
-            select(Contact.id, Contact.case_id, Contact.name)
-            .where(
-                Contact.case_id.in_(wanted),
-                Contact.archived_at.is_(None),
-                or_(and_(Contact.user_id.is_not(None), on_portal), on_team),
-                ~_covered(local_today()),
-            )
-            .order_by(Contact.case_id, Contact.id)
+            _gaps_statement(), {"case_ids": wanted, "today": local_today()}
         ):
             found[row.case_id].append(Gap(row.id, row.name))
         kept.update(found)
