@@ -55,6 +55,8 @@ PASSWORD = "bench-password"
 WHO = "interventionist@example.org"
 REAL_PORT, BARE_PORT = 8711, 8712
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# A database of its own on the Redis server, emptied of the bench's sign-in counts after.
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 BARE_TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Caseload</title></head>
@@ -110,12 +112,10 @@ def real_app(url: str):
 
 def signed_in_test_client(app):
     client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(client.get("/login").get_data(as_text=True))
     response = client.post("/login", data={"email": WHO, "password": PASSWORD, "csrf_token": token})
     assert response.headers["Location"] == "/login/code", response.status_code
-    page = client.get("/login/code").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(client.get("/login/code").get_data(as_text=True))
     code = demo_code(app.config["SQLALCHEMY_DATABASE_URI"])
     response = client.post("/login/code", data={"code": code, "csrf_token": token})
     assert response.headers["Location"] == "/cases/", response.status_code
@@ -226,18 +226,31 @@ def sign_in_over_http(port: int, url: str) -> str:
     """The session cookie of the interventionist, signed in through the forms
     (the password, then the two-factor code)."""
     page = get(port, "/login")
-    cookie = page.getheader("Set-Cookie").split(";")[0]
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.body.decode()).group(
-        1
-    )
+    cookie = session_cookie(page, None)
+    token = csrf_token(page.body.decode())
     response = post(
         port, "/login", {"email": WHO, "password": PASSWORD, "csrf_token": token}, cookie
     )
     assert response.getheader("Location") == "/login/code", response.status
-    cookie = response.getheader("Set-Cookie").split(";")[0]
+    cookie = session_cookie(response, cookie)
+    page = get(port, "/login/code", {"Cookie": cookie})
+    cookie = session_cookie(page, cookie)
+    token = csrf_token(page.body.decode())
     response = post(port, "/login/code", {"code": demo_code(url), "csrf_token": token}, cookie)
     assert response.getheader("Location") == "/cases/", response.status
-    return response.getheader("Set-Cookie").split(";")[0]
+    return session_cookie(response, cookie)
+
+
+def session_cookie(response: http.client.HTTPResponse, before: str | None) -> str:
+    """The `session=...` pair the response sets, or the one it leaves as it was."""
+    for header in response.msg.get_all("Set-Cookie") or ():
+        if header.startswith("session="):
+            return header.split(";")[0]
+    return before
+
+
+def csrf_token(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
 def post(port: int, path: str, form: dict, cookie: str) -> http.client.HTTPResponse:
@@ -254,6 +267,16 @@ def post(port: int, path: str, form: dict, cookie: str) -> http.client.HTTPRespo
     response.read()
     conn.close()
     return response
+
+
+def forget_sign_in_counts() -> None:
+    import redis
+
+    store = redis.Redis.from_url(REDIS)
+    keys = list(store.scan_iter(match="*casework:*"))
+    if keys:
+        store.delete(*keys)
+    store.close()
 
 
 # ---- measuring ----------------------------------------------------------------------
@@ -388,8 +411,11 @@ def main(cases: int, seconds: float, rounds: int, threads: int, profile: int) ->
             "BARE_STATEMENTS": str(path),
             "BARE_CONNINFO": url.replace("postgresql+psycopg://", "postgresql://"),
         }
+        # Two workers count sign-in attempts in Redis, as `make serve` runs
+        # (the app refuses memory then); /cases/ itself asks Redis nothing.
+        real_env = {**env, "RATELIMIT_STORAGE_URI": REDIS}
         servers = {
-            "real": start("casework:create_app()", REAL_PORT, env),
+            "real": start("casework:create_app()", REAL_PORT, real_env),
             "bare": start("bench.bare_caseload:bare_app()", BARE_PORT, bare_env),
         }
         try:
@@ -422,6 +448,7 @@ def main(cases: int, seconds: float, rounds: int, threads: int, profile: int) ->
                 server.send_signal(signal.SIGTERM)
             for server in servers.values():
                 server.wait(timeout=30)
+            forget_sign_in_counts()
 
         medians = {
             name: {key: statistics.median(r[key] for r in runs) for key in runs[0]}
