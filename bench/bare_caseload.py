@@ -2,7 +2,7 @@
 both served by gunicorn (2 sync workers) on PostgreSQL.
 
 Run: .venv/bin/python -m bench.bare_caseload [--cases N] [--seconds S] [--rounds R]
-                                             [--threads T] [--profile K]
+                                             [--threads T] [--sample K] [--profile K]
 Target: the real `/cases/` serves at least half the bare view's requests per second.
 
 1. A scratch PostgreSQL database gets the schema (`flask db upgrade`) and the
@@ -22,8 +22,10 @@ Target: the real `/cases/` serves at least half the bare view's requests per sec
    servers take turns, garbage is collected before each turn, R turns each,
    medians. Worker CPU per request is read from /proc for the workers alone;
    PostgreSQL's CPU per request is the server processes' share.
-5. The real page is profiled in process (cProfile over K requests) and the
-   top costs printed.
+5. Where the real page's CPU goes, in process: its CPU time sampled over K
+   requests and each sample put to the part of the page it was in
+   (`sample_real_page`; cProfile, with --profile K, inflates the code that
+   makes many small calls, such as templates, several times over).
 
 The load generator shares the 2-core machine with the workers and takes more
 of it the faster a server answers, so the bare side's requests per second are
@@ -180,6 +182,83 @@ def profile_real_page(url: str, requests: int, top: int = 25) -> str:
     stats.sort_stats("cumulative").print_stats(r"casework|templates|jinja2/environment", top)
     stats.sort_stats("tottime").print_stats(top)
     return out.getvalue()
+
+
+# Where a request's CPU goes: the part of the page each stack sample is in (the
+# innermost of these frames that it passes through), and whether it was then
+# inside SQLAlchemy or psycopg.
+PARTS = (
+    ("Flask, the session cookie, request and response", r"wsgi_app \([^;]*flask/app\.py"),
+    ("signing in: the user's row (Flask-Login)", r"_load_user \([^;]*flask_login"),
+    ("the view's own work (form, grouping, audit event)", r"caseload \([^;]*casework/cases/views"),
+    (
+        "statements: counts, page of cases, safety panel",
+        r"(?<=cases/views\.py\);)(execute|_with_contacts) ",
+    ),
+    ("sections' facts (one statement each)", r"outlook \([^;]*casework/cases/sections"),
+    ("next steps ranked", r"next_step \([^;]*casework/cases/sections"),
+    ("panel: the week ahead", r"week_ahead \([^;]*casework"),
+    ("panel: notes", r"landing \([^;]*casework/notes"),
+    ("panel: follow-ups this week", r"this_week \([^;]*casework"),
+    ("rendering the page", r"render_template \([^;]*flask"),
+    ("the commit", r"commit_request \([^;]*casework"),
+)
+
+
+def sample_real_page(url: str, requests: int) -> str:
+    """The real /cases/ in process, its CPU time sampled (SIGPROF every few
+    milliseconds of CPU): unlike cProfile, this does not inflate code that
+    makes many small calls, such as templates."""
+    import collections
+    import signal as signals
+
+    from casework.extensions import db
+
+    app = real_app(url)
+    client = signed_in_test_client(app)
+    for _ in range(20):
+        client.get("/cases/")
+    samples: collections.Counter = collections.Counter()
+
+    def sample(signum, frame):
+        stack = []
+        while frame is not None:
+            stack.append(f"{frame.f_code.co_name} ({frame.f_code.co_filename})")
+            frame = frame.f_back
+        samples[";".join(reversed(stack))] += 1
+
+    signals.signal(signals.SIGPROF, sample)
+    signals.setitimer(signals.ITIMER_PROF, 0.001, 0.001)
+    started = time.process_time()
+    for _ in range(requests):
+        client.get("/cases/")
+    cpu = (time.process_time() - started) / requests
+    signals.setitimer(signals.ITIMER_PROF, 0, 0)
+    with app.app_context():
+        db.engine.dispose()
+    parts = [(name, re.compile(pattern)) for name, pattern in PARTS]
+    shares: collections.Counter = collections.Counter()
+    in_sql: collections.Counter = collections.Counter()
+    total = 0
+    for stack, count in samples.items():
+        if "flask/testing.py" not in stack:
+            continue
+        total += count
+        where, deepest, after = "the test client", -1, stack
+        for name, pattern in parts:  # the innermost part the stack passes through
+            for found in pattern.finditer(stack):
+                if found.start() > deepest:
+                    where, deepest, after = name, found.start(), stack[found.end() :]
+        shares[where] += count
+        if "sqlalchemy" in after or "psycopg" in after:
+            in_sql[where] += count
+    lines = [f"{cpu * 1000:.2f} ms of CPU a request (sampled), {total} samples:"]
+    for name, count in shares.most_common():
+        lines.append(
+            f"  {count / total * 100:5.1f} %  {cpu * count / total * 1000:5.2f} ms"
+            f"  (in SQLAlchemy or psycopg {in_sql[name] / total * 100:4.1f} %)  {name}"
+        )
+    return "\n".join(lines)
 
 
 # ---- serving ------------------------------------------------------------------------
@@ -363,7 +442,7 @@ def measure(side: dict, seconds: float, threads: int) -> dict:
     }
 
 
-def main(cases: int, seconds: float, rounds: int, threads: int, profile: int) -> None:
+def main(cases: int, seconds: float, rounds: int, threads: int, profile: int, sample: int) -> None:
     with (
         scratch_database("postgresql", "bare_caseload") as url,
         tempfile.TemporaryDirectory() as tmp,
@@ -470,6 +549,9 @@ def main(cases: int, seconds: float, rounds: int, threads: int, profile: int) ->
             f"  real / bare throughput: {ratio:.2f} (target >= 0.5); "
             f"worker CPU per request: {cpu_ratio:.2f} x the bare view's"
         )
+        if sample:
+            print(f"\nThe real /cases/ in process, {sample} requests:")
+            print(sample_real_page(url, sample))
         if profile:
             print(f"\nThe real /cases/ in process, cProfile over {profile} requests:")
             print(profile_real_page(url, profile))
@@ -481,6 +563,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--profile", type=int, default=200)
+    parser.add_argument("--profile", type=int, default=0)
+    parser.add_argument("--sample", type=int, default=500)
     args = parser.parse_args()
-    main(args.cases, args.seconds, args.rounds, args.threads, args.profile)
+    main(args.cases, args.seconds, args.rounds, args.threads, args.profile, args.sample)

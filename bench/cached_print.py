@@ -2,6 +2,7 @@
 download served from the cache, with the SQL statements the cached one runs.
 
 Run: .venv/bin/python -m bench.cached_print [sqlite|postgresql ...]
+     BENCH_DOCUMENTS="session handout" to time only some documents.
 Target: a cached download costs at most 2 % of a render.
 
 The documents: a session handout, the assessment summary, an education packet
@@ -11,11 +12,19 @@ the cache before a render is not timed. "Printing's part" is the time spent
 inside `render_pdf` on a cached download (the Jinja step, the key, the
 lookup): the rest of a cached download is the request itself (signing in,
 loading the records, the audit events, the commit).
+
+The floor, taken apart: a signed-in staff request that writes nothing (the
+least any page costs), the same with one audit insert and its commit (the
+least any audited download costs), the commit's own time within it, and one
+fsync of 4 KiB in the database's folder at the same moments (what a durable
+commit waits for at least once, on this disk, with its other users).
 """
 
+import gc
 import os
 import statistics
 import sys
+import tempfile
 import time
 
 from sqlalchemy import delete, select
@@ -101,11 +110,13 @@ def build(url: str):
 
 
 FLOOR = "/bench/floor"
+SIGNED_IN = "/bench/signed-in"
 
 
 def add_floor(app) -> None:
     """The least a cached download can cost: a signed-in staff request that
-    writes one audit event and commits, and answers a few bytes."""
+    writes one audit event and commits, and answers a few bytes; and the
+    same request writing nothing."""
     from casework.audit.models import Action
     from casework.audit.service import record
     from casework.auth.guards import clinical_required
@@ -115,6 +126,77 @@ def add_floor(app) -> None:
     def floor():
         record(Action.VIEW, object_type="page", object_id="floor")
         return "ok"
+
+    @app.get(SIGNED_IN)
+    @clinical_required
+    def signed_in():
+        return "ok"
+
+
+def fsync_probe(folder: str):
+    """One write of 4 KiB and its fsync in `folder`: seconds."""
+
+    def probe() -> float:
+        fd, path = tempfile.mkstemp(dir=folder)
+        try:
+            os.write(fd, b"\0" * 4096)
+            started = time.perf_counter()
+            os.fsync(fd)
+            return time.perf_counter() - started
+        finally:
+            os.close(fd)
+            os.unlink(path)
+
+    return probe
+
+
+def floor(app, staff, kind: str, database: str, get) -> None:
+    """The floor and a signed-in request that writes nothing, alternating; then
+    the floor again with its commit timed, an fsync probed between requests."""
+    from casework.extensions import db
+
+    sides = {
+        "signed in": get(staff, SIGNED_IN, mimetype="text/html"),
+        "the floor": get(staff, FLOOR, mimetype="text/html"),
+    }
+    counted = {}
+    for name, fetch in sides.items():
+        fetch()
+        with app.app_context(), statements_of(db.engine) as statements:
+            fetch()
+        counted[name] = len(statements)
+    took = compare(sides, RUNS)
+
+    folder = os.path.dirname(database.split("///", 1)[1]) if kind == "sqlite" else None
+    probe = fsync_probe(folder or tempfile.gettempdir())
+    commits, fsyncs = [], []
+    commit = db.session.commit
+
+    def timed_commit():
+        started = time.perf_counter()
+        try:
+            return commit()
+        finally:
+            commits.append(time.perf_counter() - started)
+
+    db.session.commit = timed_commit
+    try:
+        for _ in range(RUNS):
+            fsyncs.append(probe())
+            gc.collect()
+            sides["the floor"]()
+    finally:
+        del db.session.commit
+    print(
+        f"  {'signed in':20} a signed-in request that writes nothing: "
+        f"{took['signed in'] * 1000:.2f} ms, {counted['signed in']} statement(s)"
+    )
+    print(
+        f"  {'the floor':20} the same with one audit insert and the commit: "
+        f"{took['the floor'] * 1000:.2f} ms, {counted['the floor']} statements; "
+        f"of it the commit {statistics.median(commits) * 1000:.2f} ms; one fsync of 4 KiB "
+        f"in between {statistics.median(fsyncs) * 1000:.2f} ms"
+    )
 
 
 def printing_part(fetch, runs: int = RUNS) -> float:
@@ -170,15 +252,10 @@ def main(kinds: list[str]) -> None:
                 return run
 
             print(f"{kind}: medians of {RUNS}")
-            floor = get(clients["staff"], FLOOR, mimetype="text/html")
-            floor()
-            with app.app_context(), statements_of(db.engine) as statements:
-                floor()
-            took = compare({"floor": floor}, RUNS)["floor"]
-            print(
-                f"  {'the floor':20} a signed-in request with one audit insert and the commit:"
-                f" {took * 1000:.2f} ms, {len(statements)} statements"
-            )
+            floor(app, clients["staff"], kind, database, get)
+            wanted = os.environ.get("BENCH_DOCUMENTS")
+            if wanted:
+                urls = {name: urls[name] for name in wanted.split(",")}
             for name, (who, url) in urls.items():
                 fetch = get(clients[who], url)
                 fetch()  # warm: imports, fonts, templates
