@@ -517,14 +517,9 @@ def consent_post(consent_id):
     consent = access.load_own_consent(consent_id)
     user = current_user._get_current_object()
     if "sign-signed_name" in request.form or "sign-agree" in request.form:
-        form = SignConsentForm(prefix="sign")
-        if not form.validate_on_submit():
-            return _consent_page(consent, sign_form=form, status=422)
-        if form.version.data != str(consent.version):
-            form.form_errors.append(STALE_CONSENT)
-            form.version.data = str(consent.version)
-            return _consent_page(consent, sign_form=form, status=409)
-        try:
+        form, page_form, done = SignConsentForm(prefix="sign"), "sign_form", "signed"
+
+        def act():
             consents.sign_in_portal(
                 consent,
                 contact.case,
@@ -532,28 +527,28 @@ def consent_post(consent_id):
                 address=request.remote_addr,
                 user=user,
             )
-        except consents.ConsentRefused as refused:
-            form.form_errors.append(str(refused))
-            return _consent_page(consent, sign_form=form, status=409)
-        flush_or_conflict(STALE_CONSENT)
-        session[CONSENT_DONE_KEY] = "signed"
     elif "revoke-confirm" in request.form or "revoke-version" in request.form:
-        form = RevokeConsentForm(prefix="revoke")
-        if not form.validate_on_submit():
-            return _consent_page(consent, revoke_form=form, status=422)
-        if form.version.data != str(consent.version):
-            form.form_errors.append(STALE_CONSENT)
-            form.version.data = str(consent.version)
-            return _consent_page(consent, revoke_form=form, status=409)
-        try:
+        form, page_form, done = RevokeConsentForm(prefix="revoke"), "revoke_form", "revoked"
+
+        def act():
             consents.revoke_in_portal(consent, contact.case, user=user)
-        except consents.ConsentRefused as refused:
-            form.form_errors.append(str(refused))
-            return _consent_page(consent, revoke_form=form, status=409)
-        flush_or_conflict(STALE_CONSENT)
-        session[CONSENT_DONE_KEY] = "revoked"
     else:
         abort(400)
+    # Signing and revoking meet the same checks: the form, the version the
+    # page was opened with, and the service's own refusal.
+    if not form.validate_on_submit():
+        return _consent_page(consent, status=422, **{page_form: form})
+    if form.version.data != str(consent.version):
+        form.form_errors.append(STALE_CONSENT)
+        form.version.data = str(consent.version)
+        return _consent_page(consent, status=409, **{page_form: form})
+    try:
+        act()
+    except consents.ConsentRefused as refused:
+        form.form_errors.append(str(refused))
+        return _consent_page(consent, status=409, **{page_form: form})
+    flush_or_conflict(STALE_CONSENT)
+    session[CONSENT_DONE_KEY] = done
     return redirect(url_for("portal.consent", consent_id=consent.id))
 
 
